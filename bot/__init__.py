@@ -1,0 +1,1 @@
+"""Netværksbot: the domain, its services and the composition root."""

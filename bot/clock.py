@@ -1,0 +1,23 @@
+"""The one clock. Every time in the code comes from here, so tests can move it with freezegun
+and the playground can move it with its own offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC) + _offset
+
+
+def set_offset(offset: timedelta) -> None:
+    """Shift the clock (used by the local playground's "+1 dag")."""
+    global _offset
+    _offset = offset
+
+
+def offset() -> timedelta:
+    return _offset

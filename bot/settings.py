@@ -1,0 +1,33 @@
+"""Configuration, read in one place (DESIGN.md §4 is the contract for these names)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path.cwd() / 'netvaerk.sqlite3'}")
+    port: int = 3000
+    netvaerk_timezone: str = "Europe/Copenhagen"
+    netvaerk_language: str = "da"
+    netvaerk_secretariat_channel: str | None = None
+    netvaerk_policy_file: Path | None = None
+    # How many Web API retries on 429, 5xx and connection errors before giving up.
+    slack_max_retries: int = 3
+    # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
+    http_threads: int = 16
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

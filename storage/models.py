@@ -1,0 +1,166 @@
+"""The tables. Timestamps are timezone-aware and come back in UTC (sqlmodel's UTCDateTime);
+dates are local dates.
+
+Only what the features need is stored (GDPR: data minimisation): no Slack profile beyond the
+user ID, time zone and language, and no free text that the person did not write for this purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> datetime:
+    # Imported lazily: storage must not depend on the domain, but the clock is the one clock.
+    from bot.clock import now
+
+    return now()
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    channel: str | None = Field(default=None, max_length=100)
+    meeting_weekday: int | None = None  # 0 = Monday … 6 = Sunday
+    meeting_time: time | None = None
+    meeting_interval_weeks: int | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=320)  # always stored lower-case
+    name: str = Field(max_length=200)
+    department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
+    manager_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    # When the current manager became the manager: a new manager means a new conversation.
+    manager_since: datetime = Field(default_factory=_now)
+    language: str | None = Field(default=None, max_length=5)
+    timezone: str | None = Field(default=None, max_length=64)
+    slack_id: str | None = Field(default=None, index=True, max_length=32)
+    is_secretariat: bool = False
+    active: bool = True
+    left_at: datetime | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Network(SQLModel, table=True):
+    __tablename__ = "networks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    theme: str = Field(max_length=1000)
+    leader_id: int = Field(foreign_key="people.id", index=True)
+    leader_since: datetime = Field(default_factory=_now)
+    reference_leader_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    start_date: date | None = None
+    end_date: date | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class NetworkMember(SQLModel, table=True):
+    """A participant (not the leader, who is on Network) in a network."""
+
+    __tablename__ = "network_members"
+    __table_args__ = (UniqueConstraint("network_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="networks.id", index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    joined_at: datetime = Field(default_factory=_now)
+
+
+class ConversationStatus(StrEnum):
+    PROPOSED = "proposed"  # times proposed, waiting on the other party
+    BOOKED = "booked"  # a time is agreed
+    HELD = "held"  # the conversation took place
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class Conversation(SQLModel, table=True):
+    """The conversation (samtalen) between an employee in a network and their personnel leader."""
+
+    __tablename__ = "conversations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, max_length=100)  # the calendar invitation's stable UID
+    employee_id: int = Field(foreign_key="people.id", index=True)
+    manager_id: int = Field(foreign_key="people.id", index=True)
+    network_id: int | None = Field(default=None, foreign_key="networks.id")
+    status: str = Field(default=ConversationStatus.PROPOSED, max_length=20, index=True)
+    proposed_by_id: int = Field(foreign_key="people.id")
+    # Proposed start times as ISO 8601 strings with offset; the other party picks one.
+    proposals: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    duration_minutes: int = 60
+    place_kind: str = Field(default="room", max_length=20)  # room, teams, phone, other
+    place_text: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=3000)
+    starts_at: datetime | None = None  # set when booked
+    sequence: int = 0  # the invitation's SEQUENCE, raised on every change
+    booked_at: datetime | None = None
+    held_at: datetime | None = None
+    closed_at: datetime | None = None  # declined or cancelled
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Agreement(SQLModel, table=True):
+    """What the two agreed in the conversation; both see it, and it is revisited at review_date."""
+
+    __tablename__ = "agreements"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversations.id", unique=True)
+    employee_id: int = Field(foreign_key="people.id", index=True)
+    manager_id: int = Field(foreign_key="people.id", index=True)
+    hours: float
+    hours_period: str = Field(default="week", max_length=10)  # week or month
+    reprioritised: str | None = Field(default=None, max_length=3000)
+    secretariat_time: str | None = Field(default=None, max_length=3000)
+    competence: str | None = Field(default=None, max_length=3000)
+    showcase: str | None = Field(default=None, max_length=3000)
+    review_date: date
+    recorded_by_id: int = Field(foreign_key="people.id")
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class PulsTalk(SQLModel, table=True):
+    """A yearly PULS talk between an employee and their personnel leader."""
+
+    __tablename__ = "puls_talks"
+    __table_args__ = (UniqueConstraint("employee_id", "talk_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="people.id", index=True)
+    manager_id: int = Field(foreign_key="people.id", index=True)
+    talk_date: date
+    talk_time: time | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when. Details name records, never personal answers or tokens."""
+
+    __tablename__ = "audit_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_now, index=True)
+    actor: str = Field(max_length=100)  # "person:<id>", "import", "operator", "scheduler"
+    action: str = Field(max_length=100)
+    entity: str = Field(max_length=50)
+    entity_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,60 @@
+"""Shared fixtures.
+
+The database: a fresh SQLite file per test by default. With TEST_DATABASE_URL pointing at a
+PostgreSQL server, each pytest run creates its own database on that server (so parallel runs
+never meet), migrates it once, and empties the tables between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from storage.db import Database, normalise_url
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    base, _, _dbname = normalise_url(url).rpartition("/")
+    name = f"netvaerk_test_{uuid.uuid4().hex[:10]}"
+    return base, name
+
+
+@pytest.fixture(scope="session")
+def _postgres_url() -> Iterator[str | None]:
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    base, name = _admin_url(TEST_DATABASE_URL)
+    admin = create_engine(normalise_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{base}/{name}"
+    Database(url).upgrade()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(_postgres_url: str | None, tmp_path: Path) -> Iterator[Database]:
+    if _postgres_url is None:
+        database = Database(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        database.upgrade()
+        yield database
+        database.dispose()
+        return
+    database = Database(_postgres_url)
+    yield database
+    with database.engine.begin() as connection:
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    database.dispose()
