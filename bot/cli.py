@@ -1,4 +1,4 @@
-"""The `netvaerk` command (DESIGN.md §4). Each sub-command is a small function; the parser is here."""
+"""The `netvaerk` command (DESIGN.md §4): one small function per sub-command, one parser."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(
-        func=cmd_db_upgrade
-    )
+    db_commands.add_parser(
+        "upgrade", help="migrate the database to the newest schema"
+    ).set_defaults(func=cmd_db_upgrade)
 
     imp = commands.add_parser("import", help="import organisation CSV files (all or nothing)")
     imp.add_argument("files", nargs="+", metavar="FILE")

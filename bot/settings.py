@@ -16,7 +16,9 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path.cwd() / 'netvaerk.sqlite3'}")
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'netvaerk.sqlite3'}"
+    )
     port: int = 3000
     netvaerk_timezone: str = "Europe/Copenhagen"
     netvaerk_language: str = "da"

@@ -58,7 +58,7 @@ class WorkingCalendar:
         return current
 
     def meeting_problem(self, start: datetime, minutes: int, now: datetime) -> str | None:
-        """Why a conversation may not start at `start` (aware), as a catalogue key; None if it may."""
+        """Why a conversation may not start at `start`, as a catalogue key; None if it may."""
         if start <= now:
             return "booking.error.past"
         if not self.is_working_day(start.date()):

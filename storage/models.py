@@ -109,7 +109,9 @@ class Conversation(SQLModel, table=True):
     place_text: str | None = Field(default=None, max_length=500)
     note: str | None = Field(default=None, max_length=3000)
     starts_at: datetime | None = None  # set when booked
-    sequence: int = 0  # the invitation's SEQUENCE, raised on every change
+    sequence: int = 0  # the invitation's SEQUENCE, raised on every change of time or status
+    # Raised on every change; buttons carry it, so a click on an outdated message is recognised.
+    revision: int = 0
     booked_at: datetime | None = None
     held_at: datetime | None = None
     closed_at: datetime | None = None  # declined or cancelled

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.models
+import storage.scheduling_models  # noqa: F401  (the scheduler's tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

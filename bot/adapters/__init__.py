@@ -1,0 +1,1 @@
+"""Adapters from the platform-neutral domain to concrete platforms (Slack now, Teams later)."""

@@ -1,0 +1,106 @@
+"""`/netvaerk <sub-command> …`: one slash command, many sub-commands (Danish names, English
+aliases). Each feature registers its sub-commands here; an empty or unknown one answers with help.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from handlers.actor import Actor, resolve_actor
+
+COMMAND = "/netvaerk"
+_UNKNOWN_SHOWN_MAX = 40
+
+
+@dataclass
+class CommandRequest:
+    deps: Deps
+    client: WebClient
+    ack: Ack
+    respond: Respond
+    body: dict[str, Any]
+    args: str
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body["user_id"])
+
+    @property
+    def trigger_id(self) -> str:
+        return str(self.body.get("trigger_id", ""))
+
+    @cached_property
+    def actor(self) -> Actor:
+        return resolve_actor(self.deps, self.client, self.user_id)
+
+
+Handler = Callable[[CommandRequest], None]
+
+
+@dataclass
+class Subcommand:
+    names: tuple[str, ...]
+    help_key: str  # catalogue key of the line shown in help
+    handler: Handler
+
+
+@dataclass
+class Router:
+    subcommands: list[Subcommand] = field(default_factory=list)
+
+    def add(self, names: tuple[str, ...], help_key: str, handler: Handler) -> None:
+        """Add or replace (apps are built more than once in tests) a sub-command."""
+        self.subcommands = [s for s in self.subcommands if s.names != names]
+        self.subcommands.append(Subcommand(names, help_key, handler))
+
+    def find(self, name: str) -> Subcommand | None:
+        wanted = _fold(name)
+        return next((s for s in self.subcommands if wanted in map(_fold, s.names)), None)
+
+
+def _fold(word: str) -> str:
+    """Case- and accent-tolerant: `Hjælp`, `hjaelp` and `HJÆLP` are the same sub-command."""
+    word = unicodedata.normalize("NFC", word.strip().lower())
+    return word.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+router = Router()
+
+
+def help_text(actor: Actor, unknown: str | None = None) -> str:
+    lines = [actor.t("help.intro")]
+    if unknown:
+        shown = (
+            unknown if len(unknown) <= _UNKNOWN_SHOWN_MAX else unknown[:_UNKNOWN_SHOWN_MAX] + "…"
+        )
+        lines.insert(0, actor.t("help.unknown", word=shown))
+    lines += [actor.t(s.help_key) for s in router.subcommands]
+    lines.append(actor.t("help.outro"))
+    return "\n".join(lines)
+
+
+def show_help(request: CommandRequest, unknown: str | None = None) -> None:
+    request.ack(text=help_text(request.actor, unknown), response_type="ephemeral")
+
+
+def register(app: App, deps: Deps) -> None:
+    router.add(("hjælp", "help"), "help.help", show_help)
+
+    @app.command(COMMAND)
+    def netvaerk(ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient) -> None:
+        text = str(body.get("text") or "").strip()
+        name, _, args = text.partition(" ")
+        request = CommandRequest(deps, client, ack, respond, body, args.strip())
+        subcommand = router.find(name) if name else None
+        if subcommand is None:
+            show_help(request, unknown=name or None)
+            return
+        subcommand.handler(request)
