@@ -28,7 +28,6 @@ def build_app(deps: Deps) -> App:
     client = make_client(settings)
     deps.platform_language = lambda slack_id: slack_locale(client, slack_id)
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         # Listeners run after the ack; enough threads that a burst of clicks never queues long.

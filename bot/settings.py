@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     netvaerk_policy_file: Path | None = None
     # How many Web API retries on 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 3
+    # Run the scheduler (ticks, digests, retention) inside `netvaerk run`. Turn it off on extra
+    # web replicas, or when `netvaerk tick` runs from cron instead.
+    netvaerk_scheduler: bool = True
     # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
     http_threads: int = 16
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -28,6 +27,7 @@ class CommandRequest:
     respond: Respond
     body: dict[str, Any]
     args: str
+    _actor: Actor | None = field(default=None, init=False, repr=False)
 
     @property
     def user_id(self) -> str:
@@ -37,9 +37,13 @@ class CommandRequest:
     def trigger_id(self) -> str:
         return str(self.body.get("trigger_id", ""))
 
-    @cached_property
+    @property
     def actor(self) -> Actor:
-        return resolve_actor(self.deps, self.client, self.user_id)
+        # Not functools.cached_property: on Python 3.11 it holds one lock per class, which
+        # would make concurrent requests wait on each other's database lookups.
+        if self._actor is None:
+            self._actor = resolve_actor(self.deps, self.client, self.user_id)
+        return self._actor
 
 
 Handler = Callable[[CommandRequest], None]
