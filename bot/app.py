@@ -30,6 +30,8 @@ def build_app(deps: Deps) -> App:
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         client=client,
+        # Answer in the request thread; slow work goes to lazy listeners (handlers/listeners.py).
+        process_before_response=True,
         # Listeners run after the ack; enough threads that a burst of clicks never queues long.
         listener_executor=ThreadPoolExecutor(max_workers=settings.http_threads),
         logger=logging.getLogger("slack_bolt"),

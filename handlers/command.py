@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from handlers.actor import Actor, resolve_actor
+from handlers.listeners import guarded
 
 COMMAND = "/netvaerk"
 _UNKNOWN_SHOWN_MAX = 40
@@ -53,17 +54,20 @@ Handler = Callable[[CommandRequest], None]
 class Subcommand:
     names: tuple[str, ...]
     help_key: str  # catalogue key of the line shown in help
-    handler: Handler
+    handler: Handler  # answers Slack: must ack
+    later: Handler | None = None  # runs after the answer is sent (slow work, Web API calls)
 
 
 @dataclass
 class Router:
     subcommands: list[Subcommand] = field(default_factory=list)
 
-    def add(self, names: tuple[str, ...], help_key: str, handler: Handler) -> None:
+    def add(
+        self, names: tuple[str, ...], help_key: str, handler: Handler, later: Handler | None = None
+    ) -> None:
         """Add or replace (apps are built more than once in tests) a sub-command."""
         self.subcommands = [s for s in self.subcommands if s.names != names]
-        self.subcommands.append(Subcommand(names, help_key, handler))
+        self.subcommands.append(Subcommand(names, help_key, handler, later))
 
     def find(self, name: str) -> Subcommand | None:
         wanted = _fold(name)
@@ -98,13 +102,24 @@ def show_help(request: CommandRequest, unknown: str | None = None) -> None:
 def register(app: App, deps: Deps) -> None:
     router.add(("hjælp", "help"), "help.help", show_help)
 
-    @app.command(COMMAND)
-    def netvaerk(ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient) -> None:
+    def parse(
+        ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient
+    ) -> tuple[CommandRequest, str, Subcommand | None]:
         text = str(body.get("text") or "").strip()
         name, _, args = text.partition(" ")
         request = CommandRequest(deps, client, ack, respond, body, args.strip())
-        subcommand = router.find(name) if name else None
+        return request, name, router.find(name) if name else None
+
+    def answer(ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient) -> None:
+        request, name, subcommand = parse(ack, respond, body, client)
         if subcommand is None:
             show_help(request, unknown=name or None)
             return
         subcommand.handler(request)
+
+    def later(ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient) -> None:
+        request, _, subcommand = parse(ack, respond, body, client)
+        if subcommand is not None and subcommand.later is not None:
+            subcommand.later(request)
+
+    app.command(COMMAND)(ack=answer, lazy=[guarded(deps, later)])

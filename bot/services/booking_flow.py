@@ -291,6 +291,10 @@ class BookingFlow:
             when = format_datetime(conversation.starts_at, t.language, self.deps.timezone_of(actor))
         return t(key, name=other.name, when=when)
 
+    def conversation(self, conversation_id: int) -> Conversation:
+        with self.deps.db.session() as session:
+            return booking.get_conversation(session, conversation_id)
+
     def person(self, person_id: int) -> Person | None:
         with self.deps.db.session() as session:
             return active_person(session, person_id)

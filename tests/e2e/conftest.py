@@ -44,9 +44,7 @@ class RunningServer:
 def serve_app(deps: Deps) -> RunningServer:
     """Serve the app with waitress, as production does, in a thread that can be stopped cleanly:
     the event loop runs in small steps and the server is closed by that same thread."""
-    server = waitress.create_server(
-        make_wsgi(build_app(deps)), host="127.0.0.1", port=0, threads=8
-    )
+    server = waitress.create_server(make_wsgi(build_app(deps)), host="127.0.0.1", port=0, threads=8)
     assert isinstance(server, BaseWSGIServer)
     stop = threading.Event()
 
