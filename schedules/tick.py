@@ -1,0 +1,35 @@
+"""One tick: the planner, then delivery. `netvaerk tick` runs one and exits (cron-style
+deployments); `netvaerk run` has APScheduler run one every minute (schedules/runner.py)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.deps import Deps
+from schedules.delivery import Delivery, DeliveryStats
+from schedules.planner import PlanResult, plan
+from schedules.transport import Transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickResult:
+    plan: PlanResult
+    delivery: DeliveryStats | None
+
+
+def run_tick(
+    deps: Deps,
+    transport: Transport | None,
+    delivery: Delivery | None = None,
+    now: datetime | None = None,
+) -> TickResult:
+    """Plan, then deliver what is ready. Without a transport (no Slack token) only plans."""
+    planned = plan(deps, now)
+    if delivery is None and transport is not None:
+        delivery = Delivery(deps, transport)
+    stats = delivery.run() if delivery is not None else None
+    return TickResult(planned, stats)

@@ -1,0 +1,120 @@
+"""Two delivery workers racing on one outbox (and two planners on one database): no message is
+sent twice and none is lost. Runs on PostgreSQL (FOR UPDATE SKIP LOCKED) when TEST_DATABASE_URL
+is set, and on SQLite (one writer at a time, guarded claims) otherwise."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+
+from bot.services.due import Due
+from emulator import SlackWebAPI
+from schedules.delivery import Delivery, DeliveryStats
+from schedules.outbox import insert_dues
+from schedules.planner import plan
+from schedules.slack_transport import SlackTransport, make_delivery_client
+from storage.db import Database
+from storage.models import Person
+from storage.scheduling_models import OutboxStatus
+from tests.schedule_support import TOKEN, build_org, cph, make_deps, only_scheduler_rules, outbox  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
+
+PEOPLE = 60
+
+
+@pytest.fixture
+def api() -> Iterator[SlackWebAPI]:
+    with SlackWebAPI(tokens=[TOKEN]) as started:
+        yield started
+
+
+def _people(db: Database, api: SlackWebAPI) -> list[Person]:
+    with db.session() as s:
+        people = [
+            Person(email=f"p{i}@example.dk", name=f"Person {i}", slack_id=f"U0RACE{i:04d}")
+            for i in range(PEOPLE)
+        ]
+        s.add_all(people)
+        s.commit()
+        for person in people:
+            s.refresh(person)
+    for person in people:
+        api.add_user(person.slack_id or "", person.email, person.name)
+    return people
+
+
+def test_two_workers_racing_on_one_outbox_send_each_message_once(
+    db: Database, api: SlackWebAPI, tmp_path: Path
+) -> None:
+    # Small batches, so the two workers take turns claiming.
+    deps = make_deps(db, api.api_url, "[delivery]\nbatch_size = 10\n", tmp_path)
+    people = _people(db, api)
+    dues = [
+        Due(
+            key=f"race:{person.id}:{n}",
+            kind="theme_invite",
+            subject=f"theme:2027-05-0{n + 1}",
+            due_on=date(2027, 3, 1),
+            recipient_id=person.id,
+            payload={"deadline": f"2027-05-0{n + 1}"},
+        )
+        for person in people
+        for n in range(2)
+    ]
+    with db.session() as s:
+        insert_dues(s, dues, cph(2027, 3, 1, 8), deps.calendar, "Europe/Copenhagen")
+        s.commit()
+    results: dict[str, DeliveryStats] = {}
+    start = threading.Barrier(2)
+
+    def work(name: str) -> None:
+        transport = SlackTransport(make_delivery_client(deps.settings))
+        delivery = Delivery(deps, transport, worker=name, concurrency=2)
+        start.wait()
+        results[name] = delivery.run()
+
+    # The clock runs (tick=True), so the second message to each person goes a second later.
+    with freeze_time(cph(2027, 3, 1, 10), tick=True):
+        threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    rows = outbox(db)
+    assert all(row.status == OutboxStatus.SENT for row in rows), Counter(r.status for r in rows)
+    posted = Counter(
+        m["metadata"]["event_payload"]["outbox_id"]
+        for _c, m in api.message_log()
+        if "metadata" in m
+    )
+    assert posted == Counter({str(row.id): 1 for row in rows})
+    assert sum(r.sent for r in results.values()) == len(rows) == 2 * PEOPLE
+    assert all(r.sent > 0 for r in results.values()), results  # both did share the work
+
+
+def test_two_planners_on_one_database_plan_each_message_once(db: Database) -> None:
+    build_org(db, cph(2027, 3, 1, 7))
+    deps = make_deps(db)
+    found: list[int] = []
+
+    def run() -> None:
+        found.append(plan(deps).inserted)
+
+    # One frozen clock for both threads: freezegun's patching is process-wide, not per thread.
+    with freeze_time(cph(2027, 3, 3, 0, 5)):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(found) == 2, "a planner thread failed"
+    keys = [row.dedupe_key for row in outbox(db)]
+    assert len(keys) == len(set(keys)) == sum(found)
+    assert any(key.startswith("booking-nudge:") for key in keys)
