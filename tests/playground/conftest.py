@@ -1,0 +1,106 @@
+"""The playground served as `netvaerk run` serves it (waitress on loopback), with its clock
+started on a fixed Monday so every test sees the same calendar."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import waitress
+from waitress.server import BaseWSGIServer
+
+from bot.settings import Settings
+from playground.api import Playground
+from playground.server import make_playground_wsgi
+
+CPH = ZoneInfo("Europe/Copenhagen")
+START = datetime(2027, 3, 1, 9, 0, tzinfo=CPH)  # a Monday; the demo's own "day 0"
+
+
+@dataclass
+class Served:
+    playground: Playground
+    url: str
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Any]:
+        request = urllib.request.Request(self.url + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status, reply.read(), reply.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), error.headers
+
+    def post(
+        self, path: str, body: dict[str, Any], content_type: str = "application/json"
+    ) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": content_type},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                return error.code, json.loads(raw)
+            except ValueError:
+                return error.code, raw
+
+    def state(self, user: str) -> dict[str, Any]:
+        status, body, _ = self.get(f"/api/state?user={user}")
+        assert status == 200, body
+        result: dict[str, Any] = json.loads(body)
+        return result
+
+
+def playground_settings() -> Settings:
+    return Settings(
+        slack_bot_token=None,
+        slack_signing_secret=None,
+        slack_app_token=None,
+        netvaerk_language="da",
+        netvaerk_timezone="Europe/Copenhagen",
+        netvaerk_secretariat_channel=None,
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    playground = Playground(
+        playground_settings(),
+        tmp_path / "playground.sqlite3",
+        start=START,
+        background_tick_seconds=0,  # the tests move the clock themselves
+    )
+    server = waitress.create_server(
+        make_playground_wsgi(playground), host="127.0.0.1", port=0, threads=8
+    )
+    assert isinstance(server, BaseWSGIServer)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        server.close()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield Served(playground, f"http://127.0.0.1:{server.effective_port}")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        playground.close()
