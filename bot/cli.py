@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import organisation CSV files (all or nothing)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.set_defaults(func=cmd_import)
+
+    from schedules.commands import add_commands  # `tick`, `schedule preview`
+
+    add_commands(commands)
+    from bot.privacy_commands import add_commands as add_privacy  # erase, report, audit export
+
+    add_privacy(commands)
     return parser
 
 

@@ -57,11 +57,20 @@ def serve(settings: Settings, db: Database) -> int:
     db.ensure_current()
     if not settings.slack_bot_token:
         print(t(settings.netvaerk_language, "setup.no_token"))
-        return 0
+        # No Slack workspace yet: the local playground, the real app against the emulator.
+        from playground.server import serve_playground
+
+        return serve_playground(settings, db)
     if not settings.slack_signing_secret and not settings.slack_app_token:
         print(t(settings.netvaerk_language, "setup.no_secret"))
         return 2
-    app = build_app(build_deps(settings, db))
+    deps = build_deps(settings, db)
+    app = build_app(deps)
+    from schedules.runner import start_scheduler  # the minute tick and the nightly retention
+    from schedules.slack_transport import SlackTransport, make_delivery_client
+
+    if settings.netvaerk_scheduler:
+        start_scheduler(deps, SlackTransport(make_delivery_client(settings)))
     wsgi = make_wsgi(app, _database_healthy(db))
     import waitress
 

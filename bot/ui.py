@@ -138,7 +138,20 @@ class Choice:
     placeholder: str | None = None
 
 
-Field = TextInput | NumberInput | DateInput | TimeInput | Choice
+@dataclass(frozen=True)
+class MultiChoice:
+    """Pick any number of options (e.g. which department channels)."""
+
+    id: str
+    label: str
+    options: tuple[Option, ...]
+    optional: bool = False
+    initial: tuple[str, ...] = ()  # option values
+    hint: str | None = None
+    placeholder: str | None = None
+
+
+Field = TextInput | NumberInput | DateInput | TimeInput | Choice | MultiChoice
 
 
 @dataclass(frozen=True)

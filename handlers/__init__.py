@@ -16,3 +16,19 @@ def register(app: App, deps: Deps) -> None:
     errors.register(app, deps)
     command.register(app, deps)
     booking.register(app, deps)
+    from handlers import nudges, puls, themes  # the scheduler's reminders
+
+    nudges.register(app, deps)
+    puls.register(app, deps)
+    themes.register(app, deps)
+    from handlers import home, privacy, secretariat  # App Home, privacy, the secretariat
+
+    home.register(app, deps)
+    privacy.register(app, deps)
+    secretariat.register(app, deps)
+    from handlers import checklist  # the personnel leader's 10 points and their next steps
+
+    checklist.register(app, deps)
+    from handlers import showcase  # results, recognition, department meetings, open networks
+
+    showcase.register(app, deps)

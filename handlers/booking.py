@@ -18,8 +18,10 @@ from bot.deps import Deps
 from bot.services.booking import Refusal
 from bot.services.booking_flow import BookingFlow
 from bot.services.booking_messages import answered
+from bot.services.privacy import NoticeNotifier
 from handlers.actor import Actor, resolve_actor
 from handlers.command import CommandRequest, router
+from handlers.home import refresh_conversation
 from handlers.listeners import guarded, just_ack
 from storage.models import Person
 
@@ -27,7 +29,8 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def _flow(deps: Deps, client: WebClient) -> BookingFlow:
-    return BookingFlow(deps, SlackNotifier(SlackChat(client)))
+    notifier = NoticeNotifier(SlackNotifier(SlackChat(client)), deps.db.session, deps.language_of)
+    return BookingFlow(deps, notifier)
 
 
 def _ephemeral(respond: Respond, text: str) -> None:
@@ -127,6 +130,7 @@ def register(app: App, deps: Deps) -> None:
             flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
         if outcome.changed:
             flow.notify_booked(outcome.conversation)
+            refresh_conversation(deps, client, outcome.conversation.id)
 
     def counter(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor, flow = _action_context(body, client)
@@ -158,6 +162,7 @@ def register(app: App, deps: Deps) -> None:
             flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
         if outcome.changed:
             flow.notify_declined(outcome.conversation, me)
+            refresh_conversation(deps, client, outcome.conversation.id)
 
     def reschedule(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor, flow = _action_context(body, client)
@@ -183,6 +188,7 @@ def register(app: App, deps: Deps) -> None:
             return
         if outcome.changed:
             flow.notify_cancelled(outcome.conversation, me)
+            refresh_conversation(deps, client, outcome.conversation.id)
 
     def open_agreement(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor, flow = _action_context(body, client)
@@ -248,6 +254,7 @@ def register(app: App, deps: Deps) -> None:
         if "conversation_id" in context:
             flow = _flow(deps, client)
             flow.notify_proposal(flow.conversation(context["conversation_id"]))
+            refresh_conversation(deps, client, context["conversation_id"])
 
     def store_counter(
         ack: Ack,
@@ -286,6 +293,7 @@ def register(app: App, deps: Deps) -> None:
             text = flow.answered_text(actor.person, "booking.answered.countered", conversation)
             flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
         flow.notify_proposal(conversation)
+        refresh_conversation(deps, client, conversation.id)
 
     def store_reschedule(
         ack: Ack,
@@ -316,6 +324,7 @@ def register(app: App, deps: Deps) -> None:
         if "conversation_id" in context:
             flow = _flow(deps, client)
             flow.notify_booked(flow.conversation(context["conversation_id"]), moved=True)
+            refresh_conversation(deps, client, context["conversation_id"])
 
     def store_agreement(
         ack: Ack,
@@ -347,6 +356,7 @@ def register(app: App, deps: Deps) -> None:
         actor, flow = _submitter(body, client)
         assert actor.person is not None
         flow.notify_agreement(context["conversation_id"], actor.person)
+        refresh_conversation(deps, client, context["conversation_id"])
 
     for callback, store, notify in (
         (actions.BOOKING_FORM, store_booking, notify_booking),

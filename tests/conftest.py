@@ -54,7 +54,17 @@ def db(_postgres_url: str | None, tmp_path: Path) -> Iterator[Database]:
         return
     database = Database(_postgres_url)
     yield database
-    with database.engine.begin() as connection:
+    database.dispose()
+    # Work a test started in background threads (Bolt's lazy listeners, a delivery worker) may
+    # still hold a transaction open; end those sessions so TRUNCATE cannot wait on them.
+    cleaner = create_engine(normalise_url(_postgres_url), isolation_level="AUTOCOMMIT")
+    with cleaner.connect() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    database.dispose()
+    cleaner.dispose()

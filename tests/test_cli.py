@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 
@@ -29,14 +32,58 @@ def test_run_refuses_a_database_that_is_behind_and_says_how_to_fix_it(tmp_path: 
     assert "netvaerk db upgrade" in result.stderr
 
 
-def test_upgrade_then_run_without_token_explains_what_to_configure(tmp_path: Path) -> None:
+def test_upgrade_then_run_without_token_explains_and_starts_the_playground(
+    tmp_path: Path,
+) -> None:
     upgraded = _run(tmp_path, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     assert "revision" in upgraded.stdout
-    result = _run(tmp_path, "run", NETVAERK_LANGUAGE="en")
-    assert result.returncode == 0
-    assert "SLACK_BOT_TOKEN" in result.stdout
-    assert "Set SLACK_BOT_TOKEN" in result.stdout
+    port = _free_port()
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))
+    }
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        NETVAERK_LANGUAGE="en",
+        PORT=str(port),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        assert "Set SLACK_BOT_TOKEN" in "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in lines[-1]
+        assert "Netværksbot – playground" in _get_when_up(f"http://127.0.0.1:{port}/")
+        # Its own database in the working directory; the operator's file is left alone.
+        assert (tmp_path / "netvaerk-playground.sqlite3").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _get_when_up(url: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as page:
+                return str(page.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:

@@ -18,3 +18,16 @@ def test_a_database_that_is_behind_is_refused(tmp_path) -> None:
         assert "netvaerk db upgrade" in str(error)
     else:
         raise AssertionError("an empty database must be refused")
+
+
+def test_migrations_match_the_tables(db: Database) -> None:
+    """Every table change comes with its migration: autogenerate would find nothing to add."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import storage.tables  # noqa: F401  (every table module)
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []

@@ -164,6 +164,14 @@ def _element(item: ui.Field) -> dict[str, Any]:
             element["initial_time"] = item.initial.strftime("%H:%M")
         return element
     options = [_option(o) for o in item.options[:OPTIONS_MAX]]
+    if isinstance(item, ui.MultiChoice):
+        element = {"type": "multi_static_select", "options": options}
+        if item.placeholder:
+            element["placeholder"] = _plain(item.placeholder, 150)
+        chosen_many = [o for o in options if o["value"] in item.initial]
+        if chosen_many:
+            element["initial_options"] = chosen_many
+        return element
     element = {"type": "static_select", "options": options}
     if item.placeholder:
         element["placeholder"] = _plain(item.placeholder, 150)
@@ -192,7 +200,14 @@ def _input_block(item: ui.Field) -> dict[str, Any]:
     return block
 
 
-_FIELD_TYPES = (ui.TextInput, ui.NumberInput, ui.DateInput, ui.TimeInput, ui.Choice)
+_FIELD_TYPES = (
+    ui.TextInput,
+    ui.NumberInput,
+    ui.DateInput,
+    ui.TimeInput,
+    ui.Choice,
+    ui.MultiChoice,
+)
 
 
 def render_form(form: ui.Form) -> dict[str, Any]:
@@ -229,6 +244,10 @@ def _element_value(element: dict[str, Any]) -> str | None:
         return element.get("selected_date")
     if kind == "timepicker":
         return element.get("selected_time")
+    if kind in ("multi_static_select", "checkboxes"):
+        # Several values, one per line (option values never hold a line break).
+        chosen = element.get("selected_options") or []
+        return "\n".join(o["value"] for o in chosen) or None
     if kind in ("static_select", "radio_buttons"):
         option = element.get("selected_option")
         return option["value"] if option else None
@@ -241,3 +260,71 @@ def _element_value(element: dict[str, Any]) -> str | None:
 def form_errors(errors: ui.FormErrors) -> dict[str, Any]:
     """The body that makes Slack show the problems next to the fields, keeping the modal open."""
     return {"response_action": "errors", "errors": dict(errors.errors)}
+
+
+# --- App Home ---------------------------------------------------------------------------------
+
+HOME_BLOCKS_MAX = 100  # Slack's limit for a Home tab view
+_HOME_NAV_BLOCKS = 2  # a divider and the "Vis flere" / "Tilbage" row
+
+
+def _block_count(part: ui.Part) -> int:
+    return len(_part_blocks(part, _BlockIds()))
+
+
+def home_pages(
+    parts: list[ui.Part] | tuple[ui.Part, ...], limit: int = HOME_BLOCKS_MAX - _HOME_NAV_BLOCKS
+) -> list[list[ui.Part]]:
+    """Split parts into pages of at most `limit` blocks; a heading (or divider) that would end a
+    page moves to the next one, with what it introduces."""
+    pages: list[list[ui.Part]] = [[]]
+    count = 0
+    for part in parts:
+        size = _block_count(part)
+        if count + size > limit and pages[-1]:
+            carried: list[ui.Part] = []
+            while len(pages[-1]) > 1 and isinstance(pages[-1][-1], ui.Heading | ui.Divider):
+                carried.insert(0, pages[-1].pop())
+            pages.append(carried)
+            count = sum(_block_count(p) for p in carried)
+        pages[-1].append(part)
+        count += size
+    return pages
+
+
+def render_home(
+    parts: list[ui.Part] | tuple[ui.Part, ...],
+    page: int = 0,
+    more: ui.Button | None = None,
+    back: ui.Button | None = None,
+) -> dict[str, Any]:
+    """A Home tab view of `parts`, page `page` of as many as Slack's 100-block limit needs.
+    `more` and `back` are the paging buttons; their values are set to the page they lead to."""
+    pages = home_pages(parts)
+    page = max(0, min(page, len(pages) - 1))
+    shown: list[ui.Part] = list(pages[page])
+    nav = []
+    if page > 0 and back is not None:
+        nav.append(ui.Button(back.label, back.action, str(page - 1), back.style))
+    if page < len(pages) - 1 and more is not None:
+        nav.append(ui.Button(more.label, more.action, str(page + 1), more.style))
+    if nav:
+        shown += [ui.Divider(), ui.Buttons(tuple(nav), id="home-nav")]
+    return {
+        "type": "home",
+        "private_metadata": str(page),
+        "blocks": _unique_action_ids(render_parts(tuple(shown))),
+    }
+
+
+def _unique_action_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Action ids unique across the whole view (Slack refuses a view that repeats one): the
+    second "booking.open" becomes "booking.open#1" — `action_pattern` matches both."""
+    seen: dict[str, int] = {}
+    for block in blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            base = base_action(element["action_id"])
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            element["action_id"] = base if n == 0 else f"{base}#{n}"
+    return blocks

@@ -201,7 +201,7 @@ def propose(session: Session, actor: Person, pairing: Pairing, proposal: Proposa
     return conversation
 
 
-def _answerable(conversation: Conversation, actor: Person, revision: int) -> None:
+def check_answerable(conversation: Conversation, actor: Person, revision: int) -> None:
     _party(conversation, actor)
     if conversation.status != ConversationStatus.PROPOSED or conversation.revision != revision:
         raise Refusal("booking.refusal.outdated")
@@ -221,7 +221,7 @@ def accept(
     ):
         _party(conversation, actor)
         return Outcome(conversation, changed=False)  # the same click again
-    _answerable(conversation, actor, revision)
+    check_answerable(conversation, actor, revision)
     if chosen is None:
         raise Refusal("booking.refusal.outdated")
     if chosen <= now():
@@ -247,7 +247,7 @@ def counter_propose(
     session: Session, actor: Person, conversation_id: int, revision: int, proposal: Proposal
 ) -> Conversation:
     conversation = get_conversation(session, conversation_id)
-    _answerable(conversation, actor, revision)
+    check_answerable(conversation, actor, revision)
     if not _bump(session, conversation, revision):
         raise Refusal("booking.refusal.outdated")
     conversation.proposed_by_id = actor.id or 0
@@ -265,7 +265,7 @@ def decline(session: Session, actor: Person, conversation_id: int, revision: int
     if conversation.status == ConversationStatus.DECLINED and conversation.revision == revision + 1:
         _party(conversation, actor)
         return Outcome(conversation, changed=False)
-    _answerable(conversation, actor, revision)
+    check_answerable(conversation, actor, revision)
     if not _bump(session, conversation, revision):
         raise Refusal("booking.refusal.outdated")
     conversation.status = ConversationStatus.DECLINED

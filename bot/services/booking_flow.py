@@ -71,7 +71,7 @@ class BookingFlow:
     ) -> ui.Form:
         with self.deps.db.session() as session:
             conversation = booking.get_conversation(session, conversation_id)
-            booking._answerable(conversation, actor, revision)
+            booking.check_answerable(conversation, actor, revision)
         today = now().astimezone(ZoneInfo(self.deps.timezone_of(actor))).date()
         return booking_forms.counter_form(
             self._t(actor), conversation, self.deps.calendar, today, origin

@@ -3,8 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models
-import storage.scheduling_models  # noqa: F401  (the scheduler's tables)
+import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
 from storage.db import Database
+from tests.e2e.helpers import settle
 from tests.factories import Org, build_org
 
 SIGNING_SECRET = "test-signing-secret"
@@ -99,4 +100,5 @@ def env(db: Database) -> Iterator[SlackEnv]:
             platform = SlackPlatform(f"{running.url}/slack/events", SIGNING_SECRET, api)
             yield SlackEnv(api, platform, db, org, deps)
         finally:
+            settle(api)  # let work started after the answers (lazy listeners) finish
             stop_server(running)
