@@ -1,5 +1,6 @@
 """The operator's `netvaerk` sub-commands for privacy and the secretariat's overview:
-`erase EMAIL`, `report [--out FILE]`, `audit export [--out FILE] [--since DATE]`.
+`erase EMAIL`, `leave EMAIL [--on DATE]`, `report [--out FILE]`,
+`audit export [--out FILE] [--since DATE]`.
 
 Every one of them is written to the audit trail with the actor "operator".
 """
@@ -10,10 +11,11 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import clock
 from bot.i18n import Translator
 from bot.services import audit, privacy, report
 from bot.settings import get_settings
@@ -21,6 +23,10 @@ from storage.db import Database
 
 OPERATOR = "operator"
 _BAR_WIDTH = 30
+
+
+def _t() -> Translator:
+    return Translator(get_settings().netvaerk_language)
 
 
 def _database() -> Database:
@@ -53,26 +59,50 @@ def progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    db = _database()
+    db, t = _database(), _t()
     with db.session() as session:
         person = privacy.find_person(session, args.email)
         if person is None:
-            print(f"no person with the email {args.email}", file=sys.stderr)
+            print(t("privacy.cli.no_person", email=args.email), file=sys.stderr)
             return 1
         needles = privacy.identifiers(person)
         if not args.yes:
-            answer = input(f"Erase every personal detail of {person.name} <{person.email}>? [y/N] ")
+            answer = input(t("privacy.cli.confirm", name=person.name, email=person.email))
             if answer.strip().lower() not in ("y", "yes", "j", "ja"):
-                print("nothing erased")
+                print(t("privacy.cli.nothing_erased"))
                 return 1
         result = privacy.erase_person(session, person, OPERATOR, reason="request")
         left = list(privacy.traces(session, needles))
     print(
-        f"erased person {result.person_id}: {result.rows_deleted} rows deleted, "
-        f"{result.rows_anonymised} anonymised, {result.traces_scrubbed} mentions scrubbed"
+        t(
+            "privacy.cli.erased",
+            person_id=result.person_id,
+            deleted=result.rows_deleted,
+            anonymised=result.rows_anonymised,
+            scrubbed=result.traces_scrubbed,
+        )
     )
-    print(f"scan of every table for the email, name and Slack ID: {len(left)} found")
+    print(t("privacy.cli.scan", count=len(left)))
     return 0 if not left else 2
+
+
+def cmd_leave(args: argparse.Namespace) -> int:
+    """Record that someone left: they get no more messages, and retention erases them later."""
+    db, t = _database(), _t()
+    try:
+        day = date.fromisoformat(args.on) if args.on else clock.now().date()
+    except ValueError:
+        print(t("privacy.cli.bad_date", value=args.on), file=sys.stderr)
+        return 1
+    with db.session() as session:
+        person = privacy.find_person(session, args.email)
+        if person is None:
+            print(t("privacy.cli.no_person", email=args.email), file=sys.stderr)
+            return 1
+        privacy.mark_left(session, person, datetime.combine(day, time(12), tzinfo=UTC), OPERATOR)
+        months = privacy.retention_policy().people_left_months
+        print(t("privacy.cli.left", name=person.name, date=day.isoformat(), months=months))
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -84,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         audit.record(session, OPERATOR, "report.generated", "report", None)
         session.commit()
     if args.out not in (None, "-"):
-        print(f"{count} rows written to {args.out}", file=sys.stderr)
+        print(_t()("privacy.cli.report_written", count=count, path=args.out), file=sys.stderr)
     return 0
 
 
@@ -100,7 +130,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
         with _output(args.out) as out:
             count = report.write_audit(session, out, since)
     if args.out not in (None, "-"):
-        print(f"{count} audit entries written to {args.out}", file=sys.stderr)
+        print(_t()("privacy.cli.audit_written", count=count, path=args.out), file=sys.stderr)
     return 0
 
 
@@ -112,6 +142,13 @@ def add_commands(commands: Any) -> None:
     erase.add_argument("email")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erase.set_defaults(func=cmd_erase)
+
+    leave = commands.add_parser(
+        "leave", help="record that a person left (no more messages; erased after retention)"
+    )
+    leave.add_argument("email")
+    leave.add_argument("--on", metavar="DATE", help="the day they left (default: today)")
+    leave.set_defaults(func=cmd_leave)
 
     rep = commands.add_parser("report", help="the secretariat's overview as CSV")
     rep.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
+import storage.tables  # noqa: F401  (define every table before any test freezes the clock)
 from storage.db import Database, normalise_url
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

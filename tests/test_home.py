@@ -18,7 +18,7 @@ from freezegun import freeze_time
 from bot import actions, ui
 from bot.adapters.slack_blocks import home_pages, render_home
 from bot.i18n import Translator
-from bot.services import home
+from bot.services import home, privacy
 from bot.services.home import HomeContext, build_home
 from bot.services.privacy import RetentionPolicy
 from emulator.blockkit import validate_view
@@ -141,7 +141,7 @@ def test_operator_commands_erase_report_and_audit_export(tmp_path: Path) -> None
     assert len(rows) == 1 + 5  # header; Klimatilpasning: 3 people, Digital inklusion: 2
     erased = _cli(tmp_path, "erase", "Anne.Jensen@example.dk", "--yes")
     assert erased.returncode == 0, erased.stderr
-    assert "scan of every table for the email, name and Slack ID: 0 found" in erased.stdout
+    assert "Søgning i alle tabeller efter e-mail, navn og Slack-id: 0 fundet." in erased.stdout
     assert _cli(tmp_path, "erase", "nobody@example.dk", "--yes").returncode == 1
     exported = _cli(tmp_path, "audit", "export")
     assert exported.returncode == 0, exported.stderr
@@ -152,3 +152,13 @@ def test_operator_commands_erase_report_and_audit_export(tmp_path: Path) -> None
         ("operator", "privacy.erased"),
         ("operator", "audit.exported"),
     ]
+    bad = _cli(tmp_path, "leave", "soren.kjaer@example.dk", "--on", "1. januar")
+    assert bad.returncode == 1 and "ÅÅÅÅ-MM-DD" in bad.stderr
+    left = _cli(tmp_path, "leave", "Soren.Kjaer@example.dk", "--on", "2020-01-31")
+    assert left.returncode == 0, left.stderr
+    assert "Søren Kjær er registreret som fratrådt pr. 2020-01-31" in left.stdout
+    with Database(f"sqlite:///{tmp_path / 'cli.sqlite3'}").session() as session:
+        soren = privacy.find_person(session, "soren.kjaer@example.dk")
+        assert soren is not None and not soren.active
+        assert privacy.purge_departed(session, months=12) == 1  # left long ago: erased now
+        assert privacy.find_person(session, "soren.kjaer@example.dk") is None

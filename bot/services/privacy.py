@@ -454,6 +454,17 @@ def retention_policy(policy: Policy | None = None) -> RetentionPolicy:
     )
 
 
+def mark_left(session: Session, person: Person, moment: datetime, actor: str) -> None:
+    """The person has left: no more messages (every rule looks at active people only), and
+    the nightly retention erases them `people_left_months` after `moment`."""
+    person.active = False
+    person.left_at = moment
+    person.updated_at = clock_now()
+    session.add(person)
+    audit.record(session, actor, "person.left", "person", person.id)
+    session.commit()
+
+
 def left_before(moment: datetime, months: int) -> datetime:
     return moment - timedelta(days=round(months * 365.25 / 12))
 
