@@ -86,8 +86,10 @@ def free_port() -> int:
 
 
 def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    # The app's log goes to a file: a pipe nobody reads would fill and block the app.
+    log = Path(tempfile.mkstemp(prefix=f"{Path(cmd[-1]).stem}-", suffix=".log")[1])
     process = subprocess.Popen(
-        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w")
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -98,9 +100,7 @@ def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise SystemExit(
-        f"{cmd} did not start: {process.stderr.read().decode() if process.stderr else ''}"
-    )
+    raise SystemExit(f"{cmd} did not start: {log.read_text()}")
 
 
 def send(api: RemoteEmulator, port: int, user_id: str) -> Sample:
