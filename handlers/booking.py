@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -19,11 +20,12 @@ from bot.services.booking import Refusal
 from bot.services.booking_flow import BookingFlow
 from bot.services.booking_messages import answered
 from bot.services.privacy import NoticeNotifier
+from bot.ui import FormErrors
 from handlers.actor import Actor, resolve_actor
 from handlers.command import CommandRequest, router
 from handlers.home import refresh_conversation
 from handlers.listeners import guarded, just_ack
-from storage.models import Person
+from storage.models import Conversation, Person
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -219,149 +221,87 @@ def register(app: App, deps: Deps) -> None:
     # The ack phase answers Slack (inline errors, or close); it leaves what it stored in the
     # context, and the lazy phase tells the people concerned.
 
-    def _submitter(body: dict[str, Any], client: WebClient) -> tuple[Actor, BookingFlow]:
-        return _action_context(body, client)
+    Submit = Callable[
+        [BookingFlow, Person, str, dict[str, str | None]], tuple[FormErrors, int | None]
+    ]
 
-    def _refused(ack: Ack, field: str, refusal: Refusal, flow: BookingFlow, actor: Actor) -> None:
-        text = flow.refusal_text(refusal, actor.person, actor.language)
-        ack(response_action="errors", errors={field: text})
+    def storing(field: str, submit: Submit) -> Callable[..., None]:
+        """The ack phase of a form: problems go back inline next to `field` or their own
+        field; what was stored is left in the context for the lazy phase."""
 
-    def _unknown(ack: Ack, field: str, actor: Actor) -> bool:
-        if actor.person is None:
-            ack(response_action="errors", errors={field: actor.t("error.not_in_data")})
-            return True
-        return False
+        def store(
+            ack: Ack,
+            body: dict[str, Any],
+            view: dict[str, Any],
+            client: WebClient,
+            context: BoltContext,
+        ) -> None:
+            actor, flow = _action_context(body, client)
+            if actor.person is None:
+                ack(response_action="errors", errors={field: actor.t("error.not_in_data")})
+                return
+            try:
+                errors, conversation_id = submit(
+                    flow, actor.person, view["private_metadata"], read_form(view)
+                )
+            except Refusal as refusal:
+                text = flow.refusal_text(refusal, actor.person, actor.language)
+                ack(response_action="errors", errors={field: text})
+                return
+            if errors:
+                ack(**form_errors(errors))
+                return
+            if conversation_id is not None:
+                context["conversation_id"] = conversation_id
+            ack()
 
-    def store_booking(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
+        return store
+
+    def notify_booking(
+        flow: BookingFlow, _me: Person, conversation: Conversation, _view: Any
     ) -> None:
-        actor, flow = _submitter(body, client)
-        if _unknown(ack, "pair", actor):
-            return
-        assert actor.person is not None
-        errors, conversation = flow.submit_booking(actor.person, read_form(view))
-        if errors or conversation is None:
-            ack(**form_errors(errors))
-            return
-        context["conversation_id"] = conversation.id
-        ack()
-
-    def notify_booking(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if "conversation_id" in context:
-            flow = _flow(deps, client)
-            flow.notify_proposal(flow.conversation(context["conversation_id"]))
-            refresh_conversation(deps, client, context["conversation_id"])
-
-    def store_counter(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        actor, flow = _submitter(body, client)
-        if _unknown(ack, "date1", actor):
-            return
-        assert actor.person is not None
-        try:
-            errors, conversation = flow.submit_counter(
-                actor.person, view["private_metadata"], read_form(view)
-            )
-        except Refusal as refusal:
-            _refused(ack, "date1", refusal, flow, actor)
-            return
-        if errors or conversation is None:
-            ack(**form_errors(errors))
-            return
-        context["conversation_id"] = conversation.id
-        ack()
+        flow.notify_proposal(conversation)
 
     def notify_counter(
-        body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+        flow: BookingFlow, me: Person, conversation: Conversation, view: Any
     ) -> None:
-        if "conversation_id" not in context:
-            return
-        actor, flow = _submitter(body, client)
-        assert actor.person is not None
-        conversation = flow.conversation(context["conversation_id"])
         origin = json.loads(view["private_metadata"]).get("origin")
         if origin:
-            text = flow.answered_text(actor.person, "booking.answered.countered", conversation)
+            text = flow.answered_text(me, "booking.answered.countered", conversation)
             flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
         flow.notify_proposal(conversation)
-        refresh_conversation(deps, client, conversation.id)
 
-    def store_reschedule(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
+    def notify_reschedule(
+        flow: BookingFlow, _me: Person, conversation: Conversation, _view: Any
     ) -> None:
-        actor, flow = _submitter(body, client)
-        if _unknown(ack, "date1", actor):
-            return
-        assert actor.person is not None
-        try:
-            errors, outcome = flow.submit_reschedule(
-                actor.person, view["private_metadata"], read_form(view)
-            )
-        except Refusal as refusal:
-            _refused(ack, "date1", refusal, flow, actor)
-            return
-        if errors or outcome is None:
-            ack(**form_errors(errors))
-            return
-        if outcome.changed:
-            context["conversation_id"] = outcome.conversation.id
-        ack()
+        flow.notify_booked(conversation, moved=True)
 
-    def notify_reschedule(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if "conversation_id" in context:
-            flow = _flow(deps, client)
-            flow.notify_booked(flow.conversation(context["conversation_id"]), moved=True)
+    def notify_agreement(
+        flow: BookingFlow, me: Person, conversation: Conversation, _view: Any
+    ) -> None:
+        flow.notify_agreement(conversation.id or 0, me)
+
+    def telling(
+        tell: Callable[[BookingFlow, Person, Conversation, Any], None],
+    ) -> Callable[..., None]:
+        """The lazy phase of a form: tell both parties, then refresh their App Home."""
+
+        def notify(
+            body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+        ) -> None:
+            if "conversation_id" not in context:
+                return
+            actor, flow = _action_context(body, client)
+            assert actor.person is not None
+            tell(flow, actor.person, flow.conversation(context["conversation_id"]), view)
             refresh_conversation(deps, client, context["conversation_id"])
 
-    def store_agreement(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        actor, flow = _submitter(body, client)
-        if _unknown(ack, "hours", actor):
-            return
-        assert actor.person is not None
-        try:
-            errors, conversation_id = flow.submit_agreement(
-                actor.person, view["private_metadata"], read_form(view)
-            )
-        except Refusal as refusal:
-            _refused(ack, "hours", refusal, flow, actor)
-            return
-        if errors or conversation_id is None:
-            ack(**form_errors(errors))
-            return
-        context["conversation_id"] = conversation_id
-        ack()
+        return notify
 
-    def notify_agreement(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if "conversation_id" not in context:
-            return
-        actor, flow = _submitter(body, client)
-        assert actor.person is not None
-        flow.notify_agreement(context["conversation_id"], actor.person)
-        refresh_conversation(deps, client, context["conversation_id"])
-
-    for callback, store, notify in (
-        (actions.BOOKING_FORM, store_booking, notify_booking),
-        (actions.COUNTER_FORM, store_counter, notify_counter),
-        (actions.RESCHEDULE_FORM, store_reschedule, notify_reschedule),
-        (actions.AGREEMENT_FORM, store_agreement, notify_agreement),
+    for callback, field, submit, tell in (
+        (actions.BOOKING_FORM, "pair", BookingFlow.submit_booking, notify_booking),
+        (actions.COUNTER_FORM, "date1", BookingFlow.submit_counter, notify_counter),
+        (actions.RESCHEDULE_FORM, "date1", BookingFlow.submit_reschedule, notify_reschedule),
+        (actions.AGREEMENT_FORM, "hours", BookingFlow.submit_agreement, notify_agreement),
     ):
-        app.view(callback)(ack=store, lazy=[guarded(deps, notify)])
+        app.view(callback)(ack=storing(field, submit), lazy=[guarded(deps, telling(tell))])

@@ -92,10 +92,12 @@ class BookingFlow:
         return booking_forms.agreement_form(self._t(actor), conversation, existing, review)
 
     # --- submissions: validate and store (before the ack), then notify (after) -------------
+    # Each returns the form's problems, or the conversation whose parties are to be told
+    # (None when nothing changed).
 
     def submit_booking(
-        self, actor: Person, values: dict[str, str | None]
-    ) -> tuple[ui.FormErrors, Conversation | None]:
+        self, actor: Person, _metadata: str, values: dict[str, str | None]
+    ) -> tuple[ui.FormErrors, int | None]:
         t = self._t(actor)
         proposal, errors = booking_forms.read_proposal(
             t, values, self.deps.calendar, self.deps.timezone_of(actor), now()
@@ -116,11 +118,11 @@ class BookingFlow:
             except Refusal as refusal:
                 errors.add("pair", self._refusal_text(t, refusal, actor))
                 return errors, None
-        return errors, conversation
+        return errors, conversation.id
 
     def submit_counter(
         self, actor: Person, metadata: str, values: dict[str, str | None]
-    ) -> tuple[ui.FormErrors, Conversation | None]:
+    ) -> tuple[ui.FormErrors, int | None]:
         t = self._t(actor)
         ref = json.loads(metadata)
         proposal, errors = booking_forms.read_proposal(
@@ -132,11 +134,11 @@ class BookingFlow:
             conversation = booking.counter_propose(
                 session, actor, ref["conversation"], ref["revision"], proposal
             )
-        return errors, conversation
+        return errors, conversation.id
 
     def submit_reschedule(
         self, actor: Person, metadata: str, values: dict[str, str | None]
-    ) -> tuple[ui.FormErrors, booking.Outcome | None]:
+    ) -> tuple[ui.FormErrors, int | None]:
         t = self._t(actor)
         errors = ui.FormErrors()
         duration = booking_forms.read_duration(values, self.deps.calendar)
@@ -149,7 +151,7 @@ class BookingFlow:
             outcome = booking.reschedule(
                 session, actor, json.loads(metadata)["conversation"], times[0], duration
             )
-        return errors, outcome
+        return errors, outcome.conversation.id if outcome.changed else None
 
     def submit_agreement(
         self, actor: Person, metadata: str, values: dict[str, str | None]
