@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint bench bench-tick clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/ack.py --requests 2000
+
+bench-tick: $(STAMP)
+	$(BIN)/python bench/tick.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
