@@ -102,107 +102,71 @@ def register(app: App, deps: Deps) -> None:
     def _open(client: WebClient, body: dict[str, Any], form: Any) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
 
-    def open_booking(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
-        value = _value(body)
-        try:
-            form = flow.booking_form(me, employee_id=int(value) if value.isdigit() else None)
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        _open(client, body, form)
+    Click = Callable[[BookingFlow, Person, dict[str, Any], WebClient], None]
 
-    def accept(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
-        conversation_id, revision, index = _ids(_value(body))
-        try:
-            outcome = flow.accept(me, conversation_id, revision, index)
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        text = flow.answered_text(me, "booking.answered.accepted", outcome.conversation)
+    def clicked(work: Click) -> Callable[..., None]:
+        """A button's work, after the ack: only for people in the data; a refusal is told to
+        the one who clicked, politely, in their language."""
+
+        def run(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+            actor, flow = _action_context(body, client)
+            me = _known(actor, respond)
+            if me is None:
+                return
+            try:
+                work(flow, me, body, client)
+            except Refusal as refusal:
+                _refuse(flow, actor, respond, refusal)
+
+        return run
+
+    def _replace_origin(flow: BookingFlow, body: dict[str, Any], text: str) -> None:
         origin = _origin(body)
         if origin:
             flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
+
+    def open_booking(
+        flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient
+    ) -> None:
+        value = _value(body)
+        employee_id = int(value) if value.isdigit() else None
+        _open(client, body, flow.booking_form(me, employee_id=employee_id))
+
+    def accept(flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient) -> None:
+        conversation_id, revision, index = _ids(_value(body))
+        outcome = flow.accept(me, conversation_id, revision, index)
+        text = flow.answered_text(me, "booking.answered.accepted", outcome.conversation)
+        _replace_origin(flow, body, text)
         if outcome.changed:
             flow.notify_booked(outcome.conversation)
             refresh_conversation(deps, client, outcome.conversation.id)
 
-    def counter(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
+    def counter(flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient) -> None:
         conversation_id, revision = _ids(_value(body))
-        try:
-            form = flow.counter_form(me, conversation_id, revision, _origin(body))
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        _open(client, body, form)
+        _open(client, body, flow.counter_form(me, conversation_id, revision, _origin(body)))
 
-    def decline(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
+    def decline(flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient) -> None:
         conversation_id, revision = _ids(_value(body))
-        try:
-            outcome = flow.decline(me, conversation_id, revision)
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        origin = _origin(body)
-        if origin:
-            text = flow.answered_text(me, "booking.answered.declined", outcome.conversation)
-            flow.notifier.replace(origin["channel"], origin["ts"], answered(text))
+        outcome = flow.decline(me, conversation_id, revision)
+        text = flow.answered_text(me, "booking.answered.declined", outcome.conversation)
+        _replace_origin(flow, body, text)
         if outcome.changed:
             flow.notify_declined(outcome.conversation, me)
             refresh_conversation(deps, client, outcome.conversation.id)
 
-    def reschedule(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
-        try:
-            form = flow.reschedule_form(me, int(_value(body)))
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        _open(client, body, form)
+    def reschedule(flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient) -> None:
+        _open(client, body, flow.reschedule_form(me, int(_value(body))))
 
-    def cancel(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
-        try:
-            outcome = flow.cancel(me, int(_value(body)))
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
+    def cancel(flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient) -> None:
+        outcome = flow.cancel(me, int(_value(body)))
         if outcome.changed:
             flow.notify_cancelled(outcome.conversation, me)
             refresh_conversation(deps, client, outcome.conversation.id)
 
-    def open_agreement(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        actor, flow = _action_context(body, client)
-        me = _known(actor, respond)
-        if me is None:
-            return
-        try:
-            form = flow.agreement_form(me, int(_value(body)))
-        except Refusal as refusal:
-            _refuse(flow, actor, respond, refusal)
-            return
-        _open(client, body, form)
+    def open_agreement(
+        flow: BookingFlow, me: Person, body: dict[str, Any], client: WebClient
+    ) -> None:
+        _open(client, body, flow.agreement_form(me, int(_value(body))))
 
     # Buttons: acknowledged at once; the work runs after the response (Bolt lazy listeners),
     # so Slack's 3-second limit never depends on how fast Slack answers our own calls.
@@ -215,7 +179,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.BOOKING_CANCEL, cancel),
         (actions.AGREEMENT_OPEN, open_agreement),
     ):
-        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(deps, work)])
+        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(deps, clicked(work))])
 
     # --- modal submissions: validate and store before the ack, tell people after ----------
     # The ack phase answers Slack (inline errors, or close); it leaves what it stored in the
