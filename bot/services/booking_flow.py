@@ -19,7 +19,6 @@ from bot.notify import Notifier
 from bot.services import booking, booking_forms, booking_messages
 from bot.services.booking import Refusal
 from bot.services.invitation import invitation
-from bot.services.people import active_person
 from storage.models import Conversation, Network, Person
 
 
@@ -296,7 +295,3 @@ class BookingFlow:
     def conversation(self, conversation_id: int) -> Conversation:
         with self.deps.db.session() as session:
             return booking.get_conversation(session, conversation_id)
-
-    def person(self, person_id: int) -> Person | None:
-        with self.deps.db.session() as session:
-            return active_person(session, person_id)
