@@ -19,5 +19,10 @@ def set_offset(offset: timedelta) -> None:
     _offset = offset
 
 
+def travel_to(moment: datetime) -> None:
+    """Make `now()` read `moment` from here on (the playground's clock)."""
+    set_offset(moment - datetime.now(UTC))
+
+
 def offset() -> timedelta:
     return _offset

@@ -208,45 +208,21 @@ def register(app: App, deps: Deps) -> None:
         round_id, point = _ints(_value(body))
         _open(client, body, flow.note_form(me, round_id, point, _origin(body)))
 
-    def talent_open(
-        actor: Actor,
-        me: Person,
-        flow: ChecklistFlow,
-        body: dict[str, Any],
-        client: WebClient,
-        _r: Any,
-    ) -> None:
-        _open(client, body, flow.talent_form(me))
+    def opening(form: Callable[[ChecklistFlow, Person], ui.Form]) -> Work:
+        """A next-step button that opens its form for the person who clicked."""
 
-    def recommend_open(
-        actor: Actor,
-        me: Person,
-        flow: ChecklistFlow,
-        body: dict[str, Any],
-        client: WebClient,
-        _r: Any,
-    ) -> None:
-        _open(client, body, flow.recommend_form(me))
+        def work(
+            actor: Actor,
+            me: Person,
+            flow: ChecklistFlow,
+            body: dict[str, Any],
+            client: WebClient,
+            _r: Any,
+        ) -> None:
+            _open(client, body, form(flow, me))
 
-    def present_open(
-        actor: Actor,
-        me: Person,
-        flow: ChecklistFlow,
-        body: dict[str, Any],
-        client: WebClient,
-        _r: Any,
-    ) -> None:
-        _open(client, body, flow.present_form(me))
-
-    def recognise_open(
-        actor: Actor,
-        me: Person,
-        flow: ChecklistFlow,
-        body: dict[str, Any],
-        client: WebClient,
-        _r: Any,
-    ) -> None:
-        _open(client, body, flow.recognise_form(me))
+        work.__name__ = f"open_{form.__name__}"
+        return work
 
     def puls_open(
         actor: Actor,
@@ -285,10 +261,10 @@ def register(app: App, deps: Deps) -> None:
         (actions.CHECKLIST_GOTO, goto),
         (actions.CHECKLIST_PAUSE, pause),
         (actions.CHECKLIST_NOTE, note),
-        (actions.CHECKLIST_TALENT, talent_open),
-        (actions.CHECKLIST_RECOMMEND, recommend_open),
-        (actions.CHECKLIST_PRESENT, present_open),
-        (actions.CHECKLIST_RECOGNISE, recognise_open),
+        (actions.CHECKLIST_TALENT, opening(ChecklistFlow.talent_form)),
+        (actions.CHECKLIST_RECOMMEND, opening(ChecklistFlow.recommend_form)),
+        (actions.CHECKLIST_PRESENT, opening(ChecklistFlow.present_form)),
+        (actions.CHECKLIST_RECOGNISE, opening(ChecklistFlow.recognise_form)),
         (actions.CHECKLIST_PULS, puls_open),
         (actions.CHECKLIST_INTEREST, interest),
         (actions.RECOMMEND_YES, _answer_recommendation(recommend.NETWORK, True)),

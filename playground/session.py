@@ -261,7 +261,7 @@ class PlaygroundSession:
         is_working_day = WorkingCalendar().is_working_day
         clock.set_offset(timedelta(0))
         start = self.requested_start or default_start(is_working_day, self.tz)
-        clock.set_offset(start - datetime.now(UTC))
+        clock.travel_to(start)
         self.started_at = start
 
         db = self._fresh_database()
@@ -351,7 +351,7 @@ class PlaygroundSession:
         """One scheduler tick with the clock standing at `moment`. Delivery's pacing (one
         message per second per channel) waits on the playground clock, not in real time."""
         with self.lock:
-            clock.set_offset(moment - datetime.now(UTC))
+            clock.travel_to(moment)
             assert self._transport is not None
             delivery = Delivery(self.deps, self._transport, sleep=_virtual_sleep)
             try:
@@ -376,7 +376,7 @@ class PlaygroundSession:
                 self.tick(moment)
                 ticks += 1
                 last_day = day
-            clock.set_offset(target - datetime.now(UTC))
+            clock.travel_to(target)
             return ticks
 
     def _tick_moments(self, current: datetime, target: datetime) -> Iterator[datetime]:
