@@ -17,6 +17,14 @@ def _database() -> Database:
     return Database(get_settings().database_url)
 
 
+def ready_database() -> Database:
+    """The operator's database, created or migrated as NETVAERK_AUTO_MIGRATE says."""
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.prepare(settings.netvaerk_auto_migrate)
+    return db
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     db = _database()
     db.upgrade()
@@ -27,13 +35,13 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 def cmd_run(_args: argparse.Namespace) -> int:
     from bot.server import serve
 
-    return serve(get_settings(), _database())
+    return serve(get_settings(), ready_database)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.import_command import run_import
 
-    return run_import(get_settings(), _database(), args.files)
+    return run_import(get_settings(), ready_database(), args.files)
 
 
 Command = Callable[[argparse.Namespace], int]

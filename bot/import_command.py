@@ -38,7 +38,6 @@ def run_import(
 ) -> int:
     """0 when the files were imported, 1 when the import was rejected (nothing written)."""
     out, err = out or sys.stdout, err or sys.stderr
-    db.ensure_current()
     report = import_files(
         db, files, directory or make_directory(settings), settings.netvaerk_language
     )

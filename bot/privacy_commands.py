@@ -30,8 +30,9 @@ def _t() -> Translator:
 
 
 def _database() -> Database:
-    db = Database(get_settings().database_url)
-    db.ensure_current()
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.prepare(settings.netvaerk_auto_migrate)
     return db
 
 

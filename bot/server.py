@@ -50,20 +50,22 @@ def _database_healthy(db: Database) -> Callable[[], bool]:
     return check
 
 
-def serve(settings: Settings, db: Database) -> int:
+def serve(settings: Settings, open_database: Callable[[], Database]) -> int:
+    """`open_database` is only called when Slack is configured: the playground runs on its own
+    SQLite file and never looks at DATABASE_URL (it may not even be reachable yet)."""
     from bot.app import build_app, build_deps
     from bot.i18n import t
 
-    db.ensure_current()
     if not settings.slack_bot_token:
         print(t(settings.netvaerk_language, "setup.no_token"))
         # No Slack workspace yet: the local playground, the real app against the emulator.
         from playground.server import serve_playground
 
-        return serve_playground(settings, db)
+        return serve_playground(settings)
     if not settings.slack_signing_secret and not settings.slack_app_token:
         print(t(settings.netvaerk_language, "setup.no_secret"))
         return 2
+    db = open_database()
     deps = build_deps(settings, db)
     app = build_app(deps)
     from schedules.runner import start_scheduler  # the minute tick and the nightly retention

@@ -15,7 +15,7 @@ def _deps() -> Deps:
 
     settings = get_settings()
     db = Database(settings.database_url)
-    db.ensure_current()
+    db.prepare(settings.netvaerk_auto_migrate)
     return build_deps(settings, db)
 
 
