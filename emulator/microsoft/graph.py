@@ -278,6 +278,11 @@ class GraphCalendar:
         start, end = parse_graph_time(body["start"]), parse_graph_time(body["end"])
         if end <= start or not body.get("subject"):
             raise ValueError("an event needs a subject and an end after its start")
+        transaction = body.get("transactionId")
+        with self._lock:
+            for existing in self._events.values():
+                if transaction and existing.body.get("transactionId") == transaction:
+                    return Reply(201, existing.as_json())  # a retried POST: the same event
         event = Event(
             id="AAMk" + uuid.uuid4().hex,
             mailbox=mailbox,
