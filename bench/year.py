@@ -39,15 +39,18 @@ from freezegun import freeze_time  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from bot import ui  # noqa: E402
-from bot.app import build_deps  # noqa: E402
-from bot.deps import Deps  # noqa: E402
-from bot.directory import DirectoryEntry  # noqa: E402
-from bot.services import checklist, meetings, showcase, snooze  # noqa: E402
-from bot.services.channel_posts import Placed, post_all  # noqa: E402
-from bot.services.org_import import import_files  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.working_calendar import WorkingCalendar  # noqa: E402
+from bot.checklist import domain as checklist  # noqa: E402
+from bot.core import ui  # noqa: E402
+from bot.core.deps import Deps  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.core.working_calendar import WorkingCalendar  # noqa: E402
+from bot.meetings import domain as meetings  # noqa: E402
+from bot.organisation.directory import DirectoryEntry  # noqa: E402
+from bot.organisation.importer import import_files  # noqa: E402
+from bot.reminders import snooze  # noqa: E402
+from bot.showcase import domain as showcase  # noqa: E402
+from bot.showcase.channel_posts import Placed, post_all  # noqa: E402
+from netvaerk.app import build_deps  # noqa: E402
 from schedules.delivery import Delivery  # noqa: E402
 from schedules.planner import plan  # noqa: E402
 from schedules.transport import Posted  # noqa: E402
@@ -276,7 +279,7 @@ class CountingTransport:
         self.sent: list[Sent] = []
 
     def send(self, address: str, message: Any) -> Posted:
-        from bot.clock import now
+        from bot.core.clock import now
 
         outbox_id = int((message.metadata or {})["outbox_id"])
         self.sent.append(Sent(now(), address, outbox_id))

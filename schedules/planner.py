@@ -3,7 +3,7 @@
 It never stores a timer per reminder (DESIGN.md §3). Each pass looks at the days since the last
 pass (`since_day`, kept in a cursor; the very first pass starts at the import, so what fell due
 before the first tick is not lost) and at rows that appeared since the last tick; the rules in
-bot/services/reminders.py say what falls due. Running it twice — or on two replicas — is
+bot/reminders/registry.py say what falls due. Running it twice — or on two replicas — is
 harmless: every due message has a deterministic dedupe key, unique in the outbox.
 
 Most rules only have work when a new day begins (the first tick after local midnight), so the
@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.clock import now as clock_now
-from bot.deps import Deps
-from bot.services.due import Due, PlanWindow, Workdays, for_each_target
-from bot.services.reminder_policy import ReminderPolicy, reminder_policy
-from bot.services.reminders import FAILURE_REPORT_KIND, RULES
+from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.core.due import Due, PlanWindow, Workdays, for_each_target
+from bot.reminders.policy import ReminderPolicy, reminder_policy
+from bot.reminders.registry import FAILURE_REPORT_KIND, RULES
 from schedules.outbox import DbCursors, insert_dues
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus

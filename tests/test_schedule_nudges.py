@@ -9,10 +9,10 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.directory import DirectoryEntry
-from bot.services.nudges import HeldRefusal, mark_held
-from bot.services.org_import import import_files
-from bot.services.themes import propose
+from bot.booking.rules import HeldRefusal, mark_held
+from bot.organisation.directory import DirectoryEntry
+from bot.organisation.importer import import_files
+from bot.reminders.themes import propose
 from schedules.outbox import DbCursors
 from schedules.planner import make_window, plan
 from storage.db import Database

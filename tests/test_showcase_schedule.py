@@ -11,10 +11,11 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.services import meetings, showcase
-from bot.services.due import BuildContext
-from bot.services.reminders import RULES
-from bot.working_calendar import WorkingCalendar
+from bot.core.due import BuildContext
+from bot.core.working_calendar import WorkingCalendar
+from bot.meetings import domain as meetings
+from bot.reminders.registry import RULES
+from bot.showcase import domain as showcase
 from storage.db import Database
 from storage.models import Department, Network, Person
 from storage.showcase_models import DepartmentShowcase, MeetingAnswer
@@ -151,8 +152,8 @@ def test_no_prompt_without_news_and_no_follow_up_without_an_invitation(db: Datab
     assert message is not None
     lines = [p.text for p in message.parts if hasattr(p, "text")]
     assert (
-        "*Anne Jensen* – leder *Klimatilpasning*\n• Nyt resultat: Skybrudsplan (fredag d. 19. marts 2027)"
-        in lines
+        "*Anne Jensen* – leder *Klimatilpasning*\n"
+        "• Nyt resultat: Skybrudsplan (fredag d. 19. marts 2027)" in lines
     )
     assert "Også i netværk: Fatima Ali, Søren Kjær" in lines
 
@@ -177,7 +178,7 @@ def test_a_member_nobody_invites_is_suggested_once_every_six_months(db: Database
 
 
 def _context(s: Any, recipient: Person, at: datetime) -> BuildContext:
-    from bot.services.reminder_policy import reminder_policy
+    from bot.reminders.policy import reminder_policy
 
     calendar = WorkingCalendar()
     return BuildContext(
