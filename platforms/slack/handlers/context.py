@@ -23,12 +23,17 @@ from bot.core.unit_of_work import UnitOfWork
 from platforms.slack.actor import slack_actor
 
 
-def user_id_of(body: dict[str, Any]) -> str | None:
-    user = body.get("user")
-    if isinstance(user, dict):
-        return user.get("id")
-    event = body.get("event")
-    return body.get("user_id") or (event.get("user") if isinstance(event, dict) else None)
+def user_id_of(body: Any) -> str | None:
+    """Who sent the request; a body of any shape must not make this fail."""
+    if not isinstance(body, dict):
+        return None
+    user, event = body.get("user"), body.get("event")
+    found = (
+        user.get("id")
+        if isinstance(user, dict)
+        else body.get("user_id") or (event.get("user") if isinstance(event, dict) else None)
+    )
+    return found if isinstance(found, str) and found else None
 
 
 def install(app: App, deps: Deps) -> None:
