@@ -42,6 +42,7 @@ from sqlmodel import col, select  # noqa: E402
 from bot.checklist import domain as checklist  # noqa: E402
 from bot.core import ui  # noqa: E402
 from bot.core.deps import Deps  # noqa: E402
+from bot.core.refusal import Refusal  # noqa: E402
 from bot.core.settings import Settings  # noqa: E402
 from bot.core.working_calendar import WorkingCalendar  # noqa: E402
 from bot.meetings import domain as meetings  # noqa: E402
@@ -400,7 +401,7 @@ class People:
             invitation, _new = meetings.invite(
                 s, person, department_id, meeting, employee.id or 0, today
             )
-        except showcase.ShowcaseRefusal:
+        except Refusal:
             return
         meetings.answer_invitation(s, employee, invitation.id or 0, self.rnd.random() < 0.8)
 
