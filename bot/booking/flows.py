@@ -1,7 +1,8 @@
 """The booking use cases end to end: check, change the conversation, tell both parties.
 
 Handlers call these with the acting person; these call the domain (booking.py), build what
-each party reads in their own language and time zone, and send it through the Notifier.
+each party reads in their own language and time zone, and send it as direct messages through
+the chat port (bot/core/chat.py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from bot.booking import messages as booking_messages
 from bot.booking.domain import Refusal
 from bot.booking.invitation import invitation
 from bot.core import ui
+from bot.core.chat import DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.formatting import format_datetime
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from storage.models import Conversation, Network, Person
 
 
@@ -35,7 +36,7 @@ class Parties:
 
 
 class BookingFlow:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: DirectMessages) -> None:
         self.deps = deps
         self.notifier = notifier
 
@@ -110,7 +111,7 @@ class BookingFlow:
                 errors.add("pair", t(refusal.key, **refusal.values))
                 return errors, None
             other = pairing.manager if pairing.employee.id == actor.id else pairing.employee
-            if not other.slack_id:
+            if self.notifier.address(other) is None:  # not on this chat platform (yet)
                 errors.add("pair", t("booking.refusal.other_not_in_slack", name=other.name))
             if errors or proposal is None:
                 return errors, None

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import select
 
 from bot.core.deps import Deps
 from bot.core.i18n import Translator, normalise_language
+from platforms.slack import identity
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,14 @@ def slack_locale(client: WebClient, slack_id: str) -> str | None:
 
 def person_by_slack_id(deps: Deps, slack_id: str) -> Person | None:
     with deps.db.session() as session:
-        return session.exec(
-            select(Person).where(Person.slack_id == slack_id, Person.active == True)  # noqa: E712
-        ).first()
+        return identity.person_by_slack_id(session, slack_id)
+
+
+def person_locale(deps: Deps, client: WebClient, person: Person) -> str | None:
+    """The Slack locale of a person the import gave no language (Deps.platform_language)."""
+    with deps.db.session() as session:
+        slack_id = identity.slack_id_of(session, person)
+    return slack_locale(client, slack_id) if slack_id else None
 
 
 def language_for(deps: Deps, client: WebClient, person: Person | None, slack_id: str) -> str:

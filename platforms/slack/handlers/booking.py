@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlmodel import select
 
 from bot.booking.domain import Refusal
 from bot.booking.flows import BookingFlow
@@ -17,21 +16,21 @@ from bot.booking.messages import answered
 from bot.core import actions
 from bot.core.deps import Deps
 from bot.core.ui import FormErrors
-from bot.privacy.domain import NoticeNotifier
+from bot.privacy.domain import NoticeMessages
 from platforms.slack.blocks import action_pattern, form_errors, read_form, render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.actor import Actor, resolve_actor
 from platforms.slack.handlers.command import CommandRequest, router
 from platforms.slack.handlers.home import refresh_conversation
 from platforms.slack.handlers.listeners import guarded, just_ack
-from platforms.slack.notifier import SlackNotifier
+from platforms.slack.identity import person_by_slack_id
 from storage.models import Conversation, Person
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def _flow(deps: Deps, client: WebClient) -> BookingFlow:
-    notifier = NoticeNotifier(SlackNotifier(SlackChat(client)), deps.db.session, deps.language_of)
+    notifier = NoticeMessages(SlackChat(client), deps.db, deps.language_of)
     return BookingFlow(deps, notifier)
 
 
@@ -44,7 +43,7 @@ def _person_for_mention(deps: Deps, text: str) -> Person | None:
     if not match:
         return None
     with deps.db.session() as session:
-        return session.exec(select(Person).where(Person.slack_id == match.group(1))).first()
+        return person_by_slack_id(session, match.group(1), active_only=False)
 
 
 def _known(actor: Actor, respond: Respond) -> Person | None:

@@ -20,6 +20,7 @@ from bot.privacy.domain import retention_policy
 from platforms.slack.blocks import action_pattern, render_home
 from platforms.slack.handlers.actor import Actor, resolve_actor
 from platforms.slack.handlers.listeners import guarded, just_ack
+from platforms.slack.identity import slack_ids_of
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,9 @@ def refresh_home(deps: Deps, client: WebClient, person_ids: Iterable[int | None]
     if not ids:
         return
     with deps.db.session() as session:
-        slack_ids = session.exec(
-            select(Person.slack_id).where(
-                col(Person.id).in_(ids), col(Person.active), col(Person.slack_id).is_not(None)
-            )
-        ).all()
-    for slack_id in slack_ids:
+        active = session.exec(select(Person.id).where(col(Person.id).in_(ids), col(Person.active)))
+        slack_ids = slack_ids_of(session, [i for i in active.all() if i is not None])
+    for slack_id in slack_ids.values():
         try:
             publish_home(deps, client, str(slack_id))
         except SlackApiError as error:

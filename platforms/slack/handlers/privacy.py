@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core import actions, audit, ui
+from bot.core.chat import DeliveryError
 from bot.core.deps import Deps
 from bot.core.permissions import Action, PermissionDenied, require
 from bot.privacy import domain as privacy
@@ -37,13 +37,11 @@ def send_export(deps: Deps, client: WebClient, actor: Actor) -> str | None:
         audit.record(session, audit.person_actor(me.id), "privacy.exported", "person", me.id)
         session.commit()
     try:
-        SlackChat(client).send_dm(
-            actor.slack_id,
-            ui.Message(text=t("privacy.export.text")),
-            privacy.export_attachment(t, data),
-        )
-    except SlackApiError as error:
-        log.warning("sending a data export failed: %s", error.response.get("error"))
+        chat = SlackChat(client)
+        sent = chat.send(actor.slack_id, ui.Message(text=t("privacy.export.text")))
+        chat.attach(sent.channel, privacy.export_attachment(t, data))
+    except DeliveryError as error:
+        log.warning("sending a data export failed: %s", error.code)
         return t("privacy.export.failed")
     return None
 

@@ -7,7 +7,6 @@ import re
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from sqlmodel import select
 
 from bot.core.clock import now
 from bot.core.deps import Deps
@@ -15,7 +14,7 @@ from bot.core.formatting import format_date
 from bot.core.typed_dates import parse_clock, parse_day
 from bot.reminders.puls import PulsRefusal, register_talk
 from platforms.slack.handlers.command import CommandRequest, router
-from storage.models import Person
+from platforms.slack.identity import person_by_slack_id
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -52,7 +51,7 @@ def puls_answer(deps: Deps, request: CommandRequest) -> str:
     tz = actor.person.timezone or deps.settings.netvaerk_timezone
     today = now().astimezone(ZoneInfo(tz)).date()
     with deps.db.session() as session:
-        employee = session.exec(select(Person).where(Person.slack_id == match.group(1))).first()
+        employee = person_by_slack_id(session, match.group(1), active_only=False)
         if employee is None:
             return t("scheduler.puls.command.unknown_person", who=words[0][:40])
         try:

@@ -120,9 +120,11 @@ def register(app: App, deps: Deps) -> None:
             title=actor.t("secretariat.report.title"),
             content=out.getvalue().encode("utf-8"),
         )
-        SlackChat(client).send_dm(
-            actor.slack_id, ui.Message(actor.t("secretariat.report.text", count=count)), attachment
+        chat = SlackChat(client)
+        sent = chat.send(
+            actor.slack_id, ui.Message(actor.t("secretariat.report.text", count=count))
         )
+        chat.attach(sent.channel, attachment)
 
     def send_audit(client: WebClient, actor: Actor, me: Person) -> None:
         out = io.StringIO(newline="")
@@ -135,11 +137,11 @@ def register(app: App, deps: Deps) -> None:
             title=actor.t("secretariat.report.audit_title"),
             content=out.getvalue().encode("utf-8"),
         )
-        SlackChat(client).send_dm(
-            actor.slack_id,
-            ui.Message(actor.t("secretariat.report.audit_text", count=count)),
-            attachment,
+        chat = SlackChat(client)
+        sent = chat.send(
+            actor.slack_id, ui.Message(actor.t("secretariat.report.audit_text", count=count))
         )
+        chat.attach(sent.channel, attachment)
 
     # --- buttons ------------------------------------------------------------------------------
 
