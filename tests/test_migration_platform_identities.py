@@ -106,5 +106,6 @@ def test_one_person_has_one_id_per_platform(db: Database, platform: str) -> None
         session.add(bo)
         session.commit()
         assert identity.person_for(session, platform, "ID-2") is None
+        assert identity.user_ids(session, [bo.id], platform, active_only=True) == {}
         assert identity.person_for(session, platform, "ID-2", active_only=False) == bo
         assert identity.forget(session, bo.id) == 1

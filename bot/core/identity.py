@@ -22,16 +22,20 @@ def user_id(session: Session, person_id: int, platform: str) -> str | None:
     ).first()
 
 
-def user_ids(session: Session, person_ids: list[int], platform: str) -> dict[int, str]:
+def user_ids(
+    session: Session, person_ids: list[int], platform: str, *, active_only: bool = False
+) -> dict[int, str]:
     """person id → their id on `platform`, for those found there (one query for many)."""
     if not person_ids:
         return {}
-    rows = session.exec(
-        select(PlatformIdentity.person_id, PlatformIdentity.user_id).where(
-            col(PlatformIdentity.person_id).in_(person_ids), PlatformIdentity.platform == platform
+    query = select(PlatformIdentity.person_id, PlatformIdentity.user_id).where(
+        col(PlatformIdentity.person_id).in_(person_ids), PlatformIdentity.platform == platform
+    )
+    if active_only:
+        query = query.join(Person, col(Person.id) == col(PlatformIdentity.person_id)).where(
+            col(Person.active)
         )
-    ).all()
-    return {person_id: found for person_id, found in rows}
+    return {person_id: found for person_id, found in session.exec(query).all()}
 
 
 def person_for(

@@ -22,5 +22,7 @@ def slack_id_of(session: Session, person: Person) -> str | None:
     return identity.user_id(session, person.id or 0, PLATFORM)
 
 
-def slack_ids_of(session: Session, person_ids: list[int]) -> dict[int, str]:
-    return identity.user_ids(session, person_ids, PLATFORM)
+def slack_ids_of(
+    session: Session, person_ids: list[int], *, active_only: bool = False
+) -> dict[int, str]:
+    return identity.user_ids(session, person_ids, PLATFORM, active_only=active_only)

@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import col, select
 
 from bot.core import actions, ui
 from bot.core.clock import now
@@ -53,8 +52,7 @@ def refresh_home(deps: Deps, client: WebClient, person_ids: Iterable[int | None]
     if not ids:
         return
     with deps.db.session() as session:
-        active = session.exec(select(Person.id).where(col(Person.id).in_(ids), col(Person.active)))
-        slack_ids = slack_ids_of(session, [i for i in active.all() if i is not None])
+        slack_ids = slack_ids_of(session, ids, active_only=True)
     for slack_id in slack_ids.values():
         try:
             publish_home(deps, client, str(slack_id))
