@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from bot.core import identity
 from storage.models import Network, NetworkMember, Person
 
 
@@ -32,3 +33,8 @@ def employees_in_networks(session: Session, manager_id: int) -> list[tuple[Perso
 
 def timezone_of(person: Person, default: str) -> str:
     return person.timezone or default
+
+
+def person_by_platform_id(session: Session, platform: str, user_id: str) -> Person | None:
+    """The person with this user id on `platform` (active or not)."""
+    return identity.person_for(session, platform, user_id, active_only=False)
