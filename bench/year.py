@@ -41,6 +41,7 @@ from sqlmodel import col, select  # noqa: E402
 
 from bot.checklist import domain as checklist  # noqa: E402
 from bot.core import ui  # noqa: E402
+from bot.core.chat import Sent  # noqa: E402
 from bot.core.deps import Deps  # noqa: E402
 from bot.core.refusal import Refusal  # noqa: E402
 from bot.core.settings import Settings  # noqa: E402
@@ -50,11 +51,10 @@ from bot.organisation.directory import DirectoryEntry  # noqa: E402
 from bot.organisation.importer import import_files  # noqa: E402
 from bot.reminders import snooze  # noqa: E402
 from bot.showcase import domain as showcase  # noqa: E402
-from bot.showcase.channel_posts import Placed, post_all  # noqa: E402
+from bot.showcase.channel_posts import post_all  # noqa: E402
 from netvaerk.app import build_deps  # noqa: E402
 from schedules.delivery import Delivery  # noqa: E402
 from schedules.planner import plan  # noqa: E402
-from schedules.transport import Posted  # noqa: E402
 from storage.db import Database, normalise_url  # noqa: E402
 from storage.models import (  # noqa: E402
     Agreement,
@@ -259,6 +259,8 @@ def generate(folder: Path, rnd: random.Random) -> Org:
 class Directory:
     """Everyone is in the workspace."""
 
+    platform = "slack"
+
     def lookup(self, email: str) -> DirectoryEntry | None:
         return DirectoryEntry(f"U{email.split('@')[0].upper()}", "Europe/Copenhagen", "da-DK")
 
@@ -267,43 +269,47 @@ class Directory:
 
 
 @dataclass(frozen=True)
-class Sent:
+class Delivered:
     at: datetime
     address: str
     outbox_id: int
 
 
-class CountingTransport:
-    """Counts what delivery sends (the real delivery decides what, when and to whom)."""
+class CountingChat:
+    """The chat port, counted: delivery's DMs (they carry their outbox id) are recorded; result
+    posts to department channels land too but are not DMs. The real delivery decides what,
+    when and to whom."""
+
+    platform = "slack"
 
     def __init__(self) -> None:
-        self.sent: list[Sent] = []
+        self.sent: list[Delivered] = []
+        self.channel_posts = 0
 
-    def send(self, address: str, message: Any) -> Posted:
+    def send(self, to: str, message: Any, *, thread: str | None = None) -> Sent:
         from bot.core.clock import now
 
-        outbox_id = int((message.metadata or {})["outbox_id"])
-        self.sent.append(Sent(now(), address, outbox_id))
-        return Posted(channel=f"D{address}", ts=f"{len(self.sent)}.000")
+        outbox_id = (message.metadata or {}).get("outbox_id")
+        if outbox_id is None:
+            self.channel_posts += 1
+            return Sent(channel=to, ts=uuid.uuid4().hex)
+        self.sent.append(Delivered(now(), to, int(outbox_id)))
+        return Sent(channel=f"D{to}", ts=f"{len(self.sent)}.000")
 
-    def find(self, address: str, outbox_id: int, since: datetime) -> Posted | None:
+    def attach(self, to: str, attachment: Any, *, thread: str | None = None) -> None:
         return None
 
-
-class Channels:
-    """Result posts land in the department channels (not DMs; not counted)."""
-
-    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> Placed:
-        return Placed(channel, uuid.uuid4().hex)
-
-    def update(self, channel: str, ts: str, message: Any) -> None:
+    def update(self, sent: Sent, message: Any) -> None:
         return None
 
     def join(self, channel: str) -> None:
         return None
 
-    def find(self, channel: str, marker: str, since: datetime) -> Placed | None:
+    def find(self, to: str, key: str, value: str, since: datetime) -> Sent | None:
         return None
+
+    def mention(self, user_id: str) -> str:
+        return f"<@{user_id}>"
 
 
 # --- people who answer, sometimes ----------------------------------------------------------
@@ -312,8 +318,8 @@ class Channels:
 class People:
     """What the people in the organisation do with what they get (seeded, so runs compare)."""
 
-    def __init__(self, deps: Deps, rnd: random.Random) -> None:
-        self.deps, self.db, self.rnd = deps, deps.db, rnd
+    def __init__(self, deps: Deps, rnd: random.Random, chat: CountingChat) -> None:
+        self.deps, self.db, self.rnd, self.chat = deps, deps.db, rnd, chat
         self.calendar = deps.calendar
 
     def react(self, row: OutboxMessage, moment: datetime) -> None:
@@ -452,7 +458,7 @@ class People:
                 shared += 1
                 post_all(
                     self.db,
-                    Channels(),
+                    self.chat,
                     PostKind.RESULT,
                     result.id or 0,
                     lambda _s: ui.Message(text="resultat", parts=()),
@@ -500,8 +506,8 @@ def run_year(url: str, seed: int) -> dict[str, Any]:
         netvaerk_secretariat_channel="C0SEKRETARIAT",
     )
     deps = build_deps(settings, db)
-    transport = CountingTransport()
-    people = People(deps, rnd)
+    transport = CountingChat()
+    people = People(deps, rnd, transport)
     started = perf()
     ticks = shared = 0
     day = FIRST
@@ -535,7 +541,7 @@ def run_year(url: str, seed: int) -> dict[str, Any]:
 
 
 def count(
-    db: Database, transport: CountingTransport, org: Org, ticks: int, shared: int, seconds: float
+    db: Database, transport: CountingChat, org: Org, ticks: int, shared: int, seconds: float
 ) -> dict[str, Any]:
     with db.session() as s:
         rows = {r.id: r for r in s.exec(select(OutboxMessage)).all()}

@@ -336,6 +336,8 @@ def test_agreements_table_is_untouched_by_planning(db: Database) -> None:
 class _Directory:
     """Every imported person has a Slack ID made from their email (no Slack in this test)."""
 
+    platform = "slack"
+
     def lookup(self, email: str) -> DirectoryEntry | None:
         return DirectoryEntry(f"U{email.split('@')[0].upper()}", None, "da-DK")
 
