@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import select
 
 from bot.core.deps import Deps
 from bot.core.i18n import Translator, normalise_language
+from bot.organisation.people import Standing, standing_of
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ class Actor:
     slack_id: str
     person: Person | None
     language: str
+    # The person's manager and networks, read with them (bot/organisation/people.py).
+    standing: Standing | None = None
 
     @property
     def t(self) -> Translator:
@@ -53,11 +55,9 @@ def slack_locale(client: WebClient, slack_id: str) -> str | None:
     return locale
 
 
-def person_by_slack_id(deps: Deps, slack_id: str) -> Person | None:
+def standing_by_slack_id(deps: Deps, slack_id: str) -> Standing | None:
     with deps.db.session() as session:
-        return session.exec(
-            select(Person).where(Person.slack_id == slack_id, Person.active == True)  # noqa: E712
-        ).first()
+        return standing_of(session, slack_id)
 
 
 def language_for(deps: Deps, client: WebClient, person: Person | None, slack_id: str) -> str:
@@ -66,5 +66,6 @@ def language_for(deps: Deps, client: WebClient, person: Person | None, slack_id:
 
 
 def resolve_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
-    person = person_by_slack_id(deps, slack_id)
-    return Actor(slack_id, person, language_for(deps, client, person, slack_id))
+    standing = standing_by_slack_id(deps, slack_id)
+    person = standing.person if standing else None
+    return Actor(slack_id, person, language_for(deps, client, person, slack_id), standing)
