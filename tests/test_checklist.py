@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,11 +22,12 @@ from bot.checklist.aggregate import (
     install_home_hooks,
     latest_responses,
 )
-from bot.checklist.domain import ChecklistRefusal, RoundState
+from bot.checklist.domain import RoundState
 from bot.checklist.flows import ChecklistFlow
 from bot.core import ui
+from bot.core.chat import DirectMessages
 from bot.core.i18n import Translator
-from bot.core.notify import Delivered
+from bot.core.refusal import Refusal
 from bot.home.sections import HomeContext, build_home
 from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
 from bot.secretariat import report
@@ -35,24 +35,11 @@ from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
 from tests.factories import Org, build_org
+from tests.recording_chat import RecordingChat
 from tests.schedule_support import make_deps
 
 NOW = datetime(2027, 3, 1, 9, tzinfo=UTC)
 SECRET_NOTE = "Jeg vil tale med Anne om timerne"
-
-
-@dataclass
-class RecordingNotifier:
-    sent: list[tuple[Person, ui.Message]] = field(default_factory=list)
-
-    def send(
-        self, person: Person, message: ui.Message, attachment: ui.Attachment | None = None
-    ) -> Delivered | None:
-        self.sent.append((person, message))
-        return Delivered("D1", str(len(self.sent)))
-
-    def replace(self, channel: str, ts: str, message: ui.Message) -> None:
-        pass
 
 
 def _round(db: Database, person: Person, answers: dict[int, str], note: str | None = None) -> int:
@@ -115,12 +102,12 @@ def test_nobody_acts_on_another_persons_round(db: Database) -> None:
     org = build_org(db)
     with freeze_time(NOW), db.session() as s:
         round_, _ = checklist.start_round(s, org.lars, "command", NOW)
-        with pytest.raises(ChecklistRefusal) as refused:
+        with pytest.raises(Refusal) as refused:
             checklist.answer(s, org.mette, round_.id or 0, 1, "yes", NOW)
         assert refused.value.key == "checklist.refusal.not_yours"
-        with pytest.raises(ChecklistRefusal):
+        with pytest.raises(Refusal):
             checklist.view(s, org.mette, round_.id or 0, 1)
-        with pytest.raises(ChecklistRefusal) as not_manager:
+        with pytest.raises(Refusal) as not_manager:
             checklist.start_round(s, org.anne, "command", NOW)
         assert not_manager.value.key == "checklist.refusal.not_manager"
 
@@ -131,7 +118,7 @@ def test_the_summary_shows_the_change_since_last_round_and_a_button_per_gap(db: 
         _round(db, org.lars, {1: "partly", 5: "not_yet"})
     with freeze_time(NOW):
         rid = _round(db, org.lars, {1: "yes", 5: "partly", 9: "not_yet", 10: "skip"})
-        flow = ChecklistFlow(make_deps(db), RecordingNotifier())
+        flow = ChecklistFlow(make_deps(db), DirectMessages(RecordingChat(), db))
         with db.session() as s:
             state = checklist.state_of(s, s.get(ChecklistRound, rid))  # type: ignore[arg-type]
         message = flow.summary(org.lars, state)

@@ -28,7 +28,7 @@ def test_standing_is_the_person_their_manager_and_networks_in_one_query(db: Data
         s.commit()
     statements = _record_statements(db)
     with db.session() as s:
-        standing = standing_of(s, "USOREN")
+        standing = standing_of(s, "slack", "USOREN")
     assert len([q for q in statements if q.lstrip().upper().startswith("SELECT")]) == 1
     assert standing is not None
     assert standing.person.email == "soren.kjaer@example.dk"
@@ -46,12 +46,12 @@ def test_standing_leaves_out_an_inactive_manager_and_knows_no_inactive_person(
         lars.active = False
         s.add(lars)
         s.commit()
-        anne = standing_of(s, "UANNE")
+        anne = standing_of(s, "slack", "UANNE")
         assert anne is not None and anne.manager is None
         assert [n.name for n in anne.networks] == ["Klimatilpasning"]
-        assert standing_of(s, "ULARS") is None
-        assert standing_of(s, "UNOBODY") is None
-        fatima = standing_of(s, "UFATIMA")  # in no network
+        assert standing_of(s, "slack", "ULARS") is None
+        assert standing_of(s, "slack", "UNOBODY") is None
+        fatima = standing_of(s, "slack", "UFATIMA")  # in no network
         assert fatima is not None and fatima.networks == ()
 
 

@@ -33,7 +33,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlmodel import Session
 
+from bot.core import identity
 from bot.organisation.csv_reading import FileKind
 from bot.organisation.directory import DirectoryEntry
 from bot.organisation.rows import (
@@ -43,7 +45,15 @@ from bot.organisation.rows import (
     PulsRecord,
     name_key,
 )
-from storage.models import AuditEntry, Department, Network, NetworkMember, Person, PulsTalk
+from storage.models import (
+    AuditEntry,
+    Department,
+    Network,
+    NetworkMember,
+    Person,
+    PlatformIdentity,
+    PulsTalk,
+)
 
 ACTOR = "import"
 BATCH = 2_000  # rows per executemany: large enough to be fast, small enough to stay lean
@@ -58,6 +68,7 @@ def _table(model: Any) -> Table:
 
 PEOPLE, DEPARTMENTS, NETWORKS = _table(Person), _table(Department), _table(Network)
 MEMBERS, TALKS, AUDIT = _table(NetworkMember), _table(PulsTalk), _table(AuditEntry)
+IDENTITIES = _table(PlatformIdentity)
 
 
 # --- what is stored -------------------------------------------------------------------------------
@@ -82,7 +93,6 @@ class StoredPerson:
     manager_id: int | None
     language: str | None
     is_secretariat: bool
-    slack_id: str | None
     timezone: str | None
     active: bool
 
@@ -115,10 +125,12 @@ class State:
     people: dict[str, StoredPerson]  # by lower-case email
     people_by_id: dict[int, StoredPerson]
     networks: dict[str, StoredNetwork]
+    found: set[int]  # people with an id on the directory's platform
 
     @classmethod
-    def load(cls, connection: Connection) -> State:
+    def load(cls, connection: Connection, platform: str) -> State:
         people = {p.email.lower(): p for p in _read(connection, PEOPLE, StoredPerson)}
+        identities = select(IDENTITIES.c.person_id).where(IDENTITIES.c.platform == platform)
         return cls(
             departments={
                 name_key(d.name): d for d in _read(connection, DEPARTMENTS, StoredDepartment)
@@ -126,6 +138,7 @@ class State:
             people=people,
             people_by_id={p.id: p for p in people.values()},
             networks={name_key(n.name): n for n in _read(connection, NETWORKS, StoredNetwork)},
+            found=set(connection.execute(identities).scalars()),
         )
 
     def manager_email(self, person: StoredPerson) -> str | None:
@@ -168,8 +181,10 @@ class Writer:
         state: State,
         count: Callable[[FileKind], KindCounts],
         now: datetime,
+        platform: str,
     ) -> None:
         self.connection, self.state, self.count, self.now = connection, state, count, now
+        self.platform = platform  # whose ids the directory gave
         # The import's one timestamp as SQL, rendered once by the column type's own literal
         # processor: bound per row, converting it was a fifth of a large import's CPU.
         stamp = literal(now, AUDIT.c.at.type)
@@ -337,14 +352,21 @@ class Writer:
                 changed += ["manager_id", "manager_since"]
             entry = found.get(record.email)
             if entry is not None:
-                changed += _diff(stored, _slack_values(entry))
+                changed += self._set_identity(stored, entry)
             if changed:
                 changes[record.email] = sorted(set(changed))
-                row = {c: getattr(stored, c) for c in changes[record.email] if c != "manager_since"}
+                row = {
+                    c: getattr(stored, c)
+                    for c in changes[record.email]
+                    if c in PEOPLE.c and c != "manager_since"  # not the identity's field
+                }
                 if "manager_since" in changes[record.email]:
                     row["manager_since"] = self.now
                 updates.append({**row, "updated_at": self.now, "row_id": stored.id})
         self._update(PEOPLE, updates)
+        for email in new:  # the directory's ids of new people (only when Slack was asked)
+            if (entry := found.get(email)) is not None:
+                self._link(people[email].id, entry.user_id)
         counts = self.count(FileKind.PEOPLE)
         for record in records:
             stored = people[record.email]
@@ -404,7 +426,6 @@ class Writer:
                 manager_id=self._manager_id(record),
                 language=values.get("language"),
                 is_secretariat=values.get("is_secretariat", False),
-                slack_id=entry.slack_id if entry else None,
                 timezone=entry.timezone if entry else None,
                 active=True,
             )
@@ -418,6 +439,22 @@ class Writer:
             "created_at",
             "updated_at",
         )
+
+    def _set_identity(self, stored: StoredPerson, entry: DirectoryEntry) -> list[str]:
+        """The person's id on the platform (its own table) and the time zone they chose there."""
+        changed = []
+        if self._link(stored.id, entry.user_id):
+            changed.append(f"{self.platform}_id")  # the audit names what changed, as a field
+        if entry.timezone:
+            changed += _diff(stored, {"timezone": entry.timezone})
+        return changed
+
+    def _link(self, person_id: int, user_id: str) -> bool:
+        """Row by row: only people Slack was just asked about, never the bulk of an import."""
+        with Session(bind=self.connection) as session:
+            changed = identity.link(session, person_id, self.platform, user_id)
+            session.flush()
+        return changed
 
     def _manager_id(self, record: PersonRecord) -> int | None:
         return self.state.people[record.manager_email].id if record.manager_email else None
@@ -586,10 +623,3 @@ class Writer:
 def _columns(stored: Any) -> dict[str, Any]:
     """A stored row's fields as column values (the stored classes name their columns)."""
     return {f.name: getattr(stored, f.name) for f in fields(stored)}
-
-
-def _slack_values(entry: DirectoryEntry) -> dict[str, Any]:
-    values: dict[str, Any] = {"slack_id": entry.slack_id}
-    if entry.timezone:
-        values["timezone"] = entry.timezone
-    return values

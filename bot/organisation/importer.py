@@ -315,7 +315,7 @@ def _emails_to_look_up(batch: _Batch, state: State) -> list[str]:
     emails: dict[str, None] = {}  # ordered, and a set: a list's `in` made this quadratic
     for person in batch.people:
         stored = state.people.get(person.email)
-        if stored is None or stored.slack_id is None:
+        if stored is None or stored.id not in state.found:
             emails[person.email] = None
     return list(emails)
 
@@ -375,24 +375,25 @@ def import_files(
         report.problems = _in_file_order(report.problems, paths)
         return report
     with db.engine.begin() as connection:  # one transaction: all or nothing
-        state = State.load(connection)
+        state = State.load(connection, directory.platform)
         if not _checked(batch, state, report, paths):
             connection.rollback()
             return report
         to_look_up = _emails_to_look_up(batch, state)
         if not to_look_up or isinstance(directory, NullDirectory):
             # Nobody to ask Slack about: write in this same transaction, on what was checked.
-            _write(connection, state, batch, _look_up(to_look_up, directory, report), report)
+            lookups = _look_up(to_look_up, directory, report)
+            _write(connection, state, batch, lookups, report, directory.platform)
             return _done(report)
     # Slack is asked with no transaction open: it can be slow, and its failure must not leave
     # half an import behind. Then everything is checked again, as the database may have moved.
     lookups = _look_up(to_look_up, directory, report)
     with db.engine.begin() as connection:
-        state = State.load(connection)
+        state = State.load(connection, directory.platform)
         if not _checked(batch, state, report, paths):
             connection.rollback()
             return report
-        _write(connection, state, batch, lookups, report)
+        _write(connection, state, batch, lookups, report, directory.platform)
     return _done(report)
 
 
@@ -407,9 +408,14 @@ def _checked(
 
 
 def _write(
-    connection: Connection, state: State, batch: _Batch, lookups: _Lookups, report: ImportReport
+    connection: Connection,
+    state: State,
+    batch: _Batch,
+    lookups: _Lookups,
+    report: ImportReport,
+    platform: str,
 ) -> None:
-    writer = Writer(connection, state, report.count, clock.now())
+    writer = Writer(connection, state, report.count, clock.now(), platform)
     if batch.departments:
         writer.departments(batch.departments)
     writer.implicit_departments(batch.people)

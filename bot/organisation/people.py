@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Network, NetworkMember, Person
+from bot.core import identity
+from storage.models import Network, NetworkMember, Person, PlatformIdentity
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,12 @@ _STANDING = (
         _Manager, and_(col(_Manager.id) == Person.manager_id, col(_Manager.active).is_(True))
     )
     .outerjoin(Network, _leads_or_joins(Person))
-    .where(col(Person.slack_id) == bindparam("slack_id"), col(Person.active).is_(True))
+    .join(PlatformIdentity, col(PlatformIdentity.person_id) == Person.id)
+    .where(
+        col(PlatformIdentity.platform) == bindparam("platform"),
+        col(PlatformIdentity.user_id) == bindparam("user_id"),
+        col(Person.active).is_(True),
+    )
 )
 _EMPLOYEES_IN_NETWORKS = (
     select(Person, Network)
@@ -53,9 +59,10 @@ _EMPLOYEES_IN_NETWORKS = (
 )
 
 
-def standing_of(session: Session, slack_id: str) -> Standing | None:
-    """The active person with this chat ID, with their manager and networks; None if unknown."""
-    rows = session.exec(_STANDING, params={"slack_id": slack_id}).all()
+def standing_of(session: Session, platform: str, user_id: str) -> Standing | None:
+    """The active person with this id on `platform`, with their manager and networks; None if
+    unknown."""
+    rows = session.exec(_STANDING, params={"platform": platform, "user_id": user_id}).all()
     if not rows:
         return None
     person, manager, _ = rows[0]
@@ -93,3 +100,8 @@ def _by_name(network: Network) -> str:
 
 def timezone_of(person: Person, default: str) -> str:
     return person.timezone or default
+
+
+def person_by_platform_id(session: Session, platform: str, user_id: str) -> Person | None:
+    """The person with this user id on `platform` (active or not)."""
+    return identity.person_for(session, platform, user_id, active_only=False)

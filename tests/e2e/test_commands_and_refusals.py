@@ -9,8 +9,8 @@ from freezegun import freeze_time
 
 from bot.booking.flows import BookingFlow
 from bot.core import actions
+from bot.reminders import flows as reminders_flows
 from emulator.clock import real_time
-from platforms.slack.handlers import themes as themes_handlers
 from tests.e2e.conftest import SIGNING_SECRET, TOKEN, SlackEnv
 from tests.e2e.helpers import button, settle, text_of, wait_dm
 
@@ -159,7 +159,7 @@ def test_an_unexpected_failure_gets_a_polite_answer_and_a_clean_log(
     api, slack = env.api, env.slack
     with freeze_time(MONDAY, tick=True), caplog.at_level(logging.DEBUG):
         # A failure while answering a command: the apology is the answer.
-        monkeypatch.setattr(themes_handlers, "proposal_form", broken)
+        monkeypatch.setattr(reminders_flows, "theme_form", broken)
         answer = slack.command("UFATIMA", "tema")
         assert answer.status == 200 and answer.json["response_type"] == "ephemeral"
         assert answer.json["text"].startswith("Sorry, something went wrong")

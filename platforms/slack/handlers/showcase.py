@@ -14,18 +14,22 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import actions
+from bot.core.actor import Actor
+from bot.core.chat import DeliveryError, DirectMessages, Sent
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from bot.home.sections import SECTION_HOOKS
 from bot.meetings import domain as meetings
+from bot.meetings.commands import DEPARTMENT
+from bot.showcase import commands, messages, open_networks
 from bot.showcase import domain as showcase
-from bot.showcase import messages, open_networks
-from bot.showcase.channel_posts import ChannelError, post_all
-from bot.showcase.domain import ShowcaseRefusal
+from bot.showcase.channel_posts import post_all
 from bot.showcase.flows import ShowcaseFlow
 from bot.showcase.home import my_results, secretariat_results
 from bot.showcase.rules import digest_items
+from platforms.slack.actor import slack_actor as resolve_actor
 from platforms.slack.blocks import (
     action_pattern,
     form_errors,
@@ -33,12 +37,9 @@ from platforms.slack.blocks import (
     render_form,
     render_message,
 )
-from platforms.slack.channels import SlackChannels
 from platforms.slack.chat import SlackChat
-from platforms.slack.handlers.actor import Actor, resolve_actor
-from platforms.slack.handlers.command import CommandRequest, router
+from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import guarded, just_ack
-from platforms.slack.notifier import SlackNotifier
 from storage.models import Department, Network, Person
 from storage.scheduling_models import OutboxMessage
 from storage.showcase_models import PostKind
@@ -47,7 +48,11 @@ SOURCE_TEXT_MAX = messages.SOURCE_TEXT_MAX
 
 
 def _flow(deps: Deps, client: WebClient) -> ShowcaseFlow:
-    return ShowcaseFlow(deps, SlackNotifier(SlackChat(client)), SlackChannels(client))
+    return ShowcaseFlow(deps, SlackChat(client))
+
+
+def _direct(deps: Deps, client: WebClient) -> DirectMessages:
+    return DirectMessages(SlackChat(client), deps.db)
 
 
 def _say(respond: Respond, text: str) -> None:
@@ -62,7 +67,7 @@ def _value(body: dict[str, Any]) -> str:
     return str(body["actions"][0].get("value", ""))
 
 
-def _refusal(actor: Actor, refusal: ShowcaseRefusal) -> str:
+def _refusal(actor: Actor, refusal: Refusal) -> str:
     return actor.t(refusal.key, **refusal.values)
 
 
@@ -70,7 +75,11 @@ def _where(posts: list[Any], names: dict[int, str]) -> list[str]:
     return [names.get(p.department_id, "?") for p in posts]
 
 
+ROUTES: list[Route] = []
+
+
 def register(app: App, deps: Deps) -> None:
+    ROUTES.clear()
     for hook, hooks in (
         (my_results, SECTION_HOOKS.results),
         (secretariat_results, SECTION_HOOKS.secretariat_results),
@@ -96,7 +105,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             form = _flow(deps, client).result_form(actor.person, achieved, origin)
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             say(_refusal(actor, refusal))
             return
         client.views_open(trigger_id=trigger_id, view=render_form(form))
@@ -110,9 +119,7 @@ def register(app: App, deps: Deps) -> None:
             lambda text: _say(request.respond, text),
         )
 
-    router.add(
-        ("resultat", "result", "results", "resultater"), "showcase.help.result", result_command
-    )
+    ROUTES.append(Route(commands.RESULT, result_command))
 
     def shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
@@ -158,7 +165,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             result = _flow(deps, client).publish(actor.person, int(view["private_metadata"]))
-        except ShowcaseRefusal:
+        except Refusal:
             ack(response_action="clear")
             return
         context["result_id"] = result.id
@@ -183,7 +190,7 @@ def register(app: App, deps: Deps) -> None:
         flow = _flow(deps, client)
         try:
             new = flow.recognise(actor.person, int(result_part))
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             _say(respond, _refusal(actor, refusal))
             return
         text = flow.recognised_text(actor.person, int(result_part), new)
@@ -207,8 +214,8 @@ def register(app: App, deps: Deps) -> None:
             Translator(deps.settings.netvaerk_language), items, outbox_id
         )
         # If the update fails the digest stays as it was; the recognition is stored.
-        with contextlib.suppress(ChannelError):
-            SlackChannels(client).update(channel, ts, message)
+        with contextlib.suppress(DeliveryError):
+            SlackChat(client).update(Sent(channel, ts), message)
 
     def follow_up_open(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -216,7 +223,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             form = _flow(deps, client).follow_up_form(actor.person, int(_value(body)))
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             _say(respond, _refusal(actor, refusal))
             return
         client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
@@ -284,11 +291,7 @@ def register(app: App, deps: Deps) -> None:
             lambda text: _say(request.respond, text),
         )
 
-    router.add(
-        ("afdeling", "department", "afdelingsmøde", "moede"),
-        "showcase.help.department",
-        department_command,
-    )
+    ROUTES.append(Route(DEPARTMENT, department_command))
 
     def open_department_form(
         client: WebClient, trigger_id: str, actor: Actor, wanted: str, say: Any
@@ -342,7 +345,7 @@ def register(app: App, deps: Deps) -> None:
                 department, switched_on = meetings.save_department(
                     session, actor.person, department_id, data
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 ack(response_action="errors", errors={"weekday": _refusal(actor, refusal)})
                 return
         context["department"] = {"id": department.id, "join": switched_on}
@@ -360,8 +363,8 @@ def register(app: App, deps: Deps) -> None:
         if context["department"]["join"] and department.channel:
             # The digest goes through the outbox, which does not join channels: join now.
             try:
-                SlackChannels(client).join(department.channel)
-            except ChannelError as error:
+                SlackChat(client).join(department.channel)
+            except DeliveryError as error:
                 lines.append(
                     actor.t(
                         "showcase.department.join_failed",
@@ -369,7 +372,7 @@ def register(app: App, deps: Deps) -> None:
                         reason=actor.t(messages.reason_key(error.code)),
                     )
                 )
-        SlackNotifier(SlackChat(client)).send(actor.person, messages.answered("\n".join(lines)))
+        _direct(deps, client).send(actor.person, messages.answered("\n".join(lines)))
 
     def meeting_invite(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -387,7 +390,7 @@ def register(app: App, deps: Deps) -> None:
                     int(person_id),
                     now().date(),
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             employee = session.get(Person, invitation.person_id)
@@ -395,7 +398,7 @@ def register(app: App, deps: Deps) -> None:
         assert employee is not None and department is not None
         if new:
             t = Translator(deps.language_of(employee))
-            sent = SlackNotifier(SlackChat(client)).send(
+            sent = _direct(deps, client).send(
                 employee, meetings.invitation_message(t, invitation, department, actor.person)
             )
             key = "showcase.meeting.invited" if sent else "showcase.meeting.invite_failed"
@@ -413,7 +416,7 @@ def register(app: App, deps: Deps) -> None:
                 invitation, changed = meetings.answer_invitation(
                     session, actor.person, int(invitation_id), answer == "yes"
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             department = session.get(Department, invitation.department_id)
@@ -422,7 +425,7 @@ def register(app: App, deps: Deps) -> None:
         _replace(respond, meetings.own_answer_text(actor.t, invitation, department))
         if changed and inviter is not None:
             t = Translator(deps.language_of(inviter))
-            SlackNotifier(SlackChat(client)).send(
+            _direct(deps, client).send(
                 inviter,
                 messages.answered(
                     meetings.invitation_answer_text(t, invitation, department, actor.person)
@@ -443,7 +446,7 @@ def register(app: App, deps: Deps) -> None:
                     date.fromisoformat(meeting),
                     answer == "yes",
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
         _replace(respond, actor.t(f"showcase.meeting.follow_up.thanks_{answer}"))
@@ -465,7 +468,7 @@ def register(app: App, deps: Deps) -> None:
         form = open_networks.open_call_form(actor.t, networks, departments)
         request.client.views_open(trigger_id=request.trigger_id, view=render_form(form))
 
-    router.add(("deltagere", "open", "søger", "rekruttér"), "showcase.help.open", open_call_command)
+    ROUTES.append(Route(commands.OPEN_CALL, open_call_command))
 
     def store_open_call(
         ack: Ack,
@@ -492,7 +495,7 @@ def register(app: App, deps: Deps) -> None:
         t = Translator(deps.settings.netvaerk_language)
         return post_all(
             deps.db,
-            SlackChannels(client),
+            SlackChat(client),
             PostKind.OPEN_CALL,
             call_id,
             lambda session: open_networks.render_call(session, t, call_id),
@@ -527,7 +530,7 @@ def register(app: App, deps: Deps) -> None:
                     ),
                 )
             )
-        SlackNotifier(SlackChat(client)).send(actor.person, messages.answered("\n\n".join(lines)))
+        _direct(deps, client).send(actor.person, messages.answered("\n\n".join(lines)))
 
     def join(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -537,7 +540,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.session() as session:
             try:
                 request, new = open_networks.request_join(session, actor.person, int(_value(body)))
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             network = session.get(Network, request.network_id)
@@ -553,7 +556,7 @@ def register(app: App, deps: Deps) -> None:
             _say(respond, actor.t("showcase.open.already_asked", network=network.name))
             return
         t = Translator(deps.language_of(leader))
-        SlackNotifier(SlackChat(client)).send(
+        _direct(deps, client).send(
             leader,
             open_networks.join_request_message(
                 t, request, network, actor.person, department.name if department else "–"
@@ -572,7 +575,7 @@ def register(app: App, deps: Deps) -> None:
                 request, changed = open_networks.decide_join(
                     session, actor.person, int(request_id), yes
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             network = session.get(Network, request.network_id)
@@ -591,7 +594,7 @@ def register(app: App, deps: Deps) -> None:
         _replace(respond, actor.t(key, name=employee.name, network=network.name))
         if not changed:
             return
-        notifier = SlackNotifier(SlackChat(client))
+        notifier = _direct(deps, client)
         te = Translator(deps.language_of(employee))
         notifier.send(
             employee,
@@ -621,7 +624,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.OPEN_CALL_JOIN, join),
         (actions.JOIN_DECIDE, decide),
     ):
-        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(deps, work)])
+        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(work)])
 
     app.view(actions.RESULT_FORM)(store_form)
     for callback, store, later in (
@@ -630,7 +633,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.DEPARTMENT_FORM, store_department, after_department),
         (actions.OPEN_CALL_FORM, store_open_call, after_open_call),
     ):
-        app.view(callback)(ack=store, lazy=[guarded(deps, later)])
+        app.view(callback)(ack=store, lazy=[guarded(later)])
 
 
 def _departments() -> Any:
