@@ -1,5 +1,5 @@
-"""The checklist's place in the scheduler (bot/reminders/registry.py): the invitation to a round
-at most every 6 months, and one reminder when a round is unfinished after 3 working days.
+"""The checklist's place in the scheduler (declared in bot/checklist/feature.py): the invitation
+to a round at most every 6 months, and one reminder when a round is unfinished after 3 working days.
 
 Both are derived from the tables (DESIGN.md §3): the invitation falls due 6 months after the
 later of the person's last round and their last invitation (at once for someone never asked);

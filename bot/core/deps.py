@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.feature import Registry
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
@@ -16,6 +17,9 @@ class Deps:
     settings: Settings
     db: Database
     calendar: WorkingCalendar
+    # Every feature's rules, builders, Home sections, erasers and retention hooks
+    # (bot/core/feature.py), built by the composition root from netvaerk/features.py.
+    registry: Registry
     # The chat platform's language for a user id (Slack locale), when the import gave none.
     platform_language: Callable[[str], str | None] | None = None
 

@@ -11,9 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from bot.checklist import aggregate as checklist_aggregate
 from bot.checklist import domain as checklist
-from bot.checklist import privacy as checklist_privacy
 from bot.checklist import puls_notes, recommend, talent
 from bot.checklist.domain import ChecklistRefusal
 from bot.checklist.flows import ChecklistFlow
@@ -63,8 +61,6 @@ def _origin(body: dict[str, Any]) -> dict[str, str] | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    checklist_aggregate.install_home_hooks()  # App Home: my rounds; the secretariat's counts
-    checklist_privacy.install()  # erasure and retention of answers
     # --- sub-commands ---------------------------------------------------------------------------
 
     def tjekliste(request: CommandRequest) -> None:

@@ -30,7 +30,13 @@ def home_view(deps: Deps, actor: Actor, page: int = 0) -> dict[str, Any]:
     with deps.db.session() as session:
         person = session.get(Person, actor.person.id) if actor.person else None
         tz = deps.timezone_of(person) if person else deps.settings.netvaerk_timezone
-        ctx = HomeContext(t=t, tz=tz, now=now(), retention=retention_policy(deps.calendar.policy))
+        ctx = HomeContext(
+            t=t,
+            tz=tz,
+            now=now(),
+            retention=retention_policy(deps.calendar.policy),
+            sections=deps.registry.home,
+        )
         parts = build_home(session, person, ctx)
     return render_home(
         parts,

@@ -33,7 +33,7 @@ def send_export(deps: Deps, client: WebClient, actor: Actor) -> str | None:
             me = require(session, person, Action.DATA_EXPORT)
         except PermissionDenied:
             return t("error.not_in_data") if person is None else t("permission.refusal.data_export")
-        data = privacy.export_person(session, me, actor.language)
+        data = privacy.export_person(session, deps.registry, me, actor.language)
         audit.record(session, audit.person_actor(me.id), "privacy.exported", "person", me.id)
         session.commit()
     try:

@@ -4,7 +4,6 @@ report and the audit log. Everyone else is told politely, in their own language.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -105,41 +104,16 @@ def register(app: App, deps: Deps) -> None:
     def rapport_later(request: CommandRequest) -> None:
         me = allowed(request.actor, Action.REPORT)
         if me is not None:
-            send_report(request.client, request.actor, me)
+            send_csv(request.client, request.actor, me, report.OVERVIEW_FILE)
 
     router.add(("rapport", "report"), "secretariat.help.report", rapport, rapport_later)
 
-    def send_report(client: WebClient, actor: Actor, me: Person) -> None:
-        out = io.StringIO(newline="")
+    def send_csv(client: WebClient, actor: Actor, me: Person, file: report.CsvFile) -> None:
         with deps.db.session() as session:
-            count = report.write_overview(session, out, actor.t)
-            audit.record(session, audit.person_actor(me.id), "report.generated", "report", None)
-            session.commit()
-        attachment = ui.Attachment(
-            filename="netvaerk-overblik.csv",
-            title=actor.t("secretariat.report.title"),
-            content=out.getvalue().encode("utf-8"),
-        )
-        SlackChat(client).send_dm(
-            actor.slack_id, ui.Message(actor.t("secretariat.report.text", count=count)), attachment
-        )
-
-    def send_audit(client: WebClient, actor: Actor, me: Person) -> None:
-        out = io.StringIO(newline="")
-        with deps.db.session() as session:
-            audit.record(session, audit.person_actor(me.id), "audit.exported", "audit", None)
-            session.commit()
-            count = report.write_audit(session, out)
-        attachment = ui.Attachment(
-            filename="netvaerk-audit.csv",
-            title=actor.t("secretariat.report.audit_title"),
-            content=out.getvalue().encode("utf-8"),
-        )
-        SlackChat(client).send_dm(
-            actor.slack_id,
-            ui.Message(actor.t("secretariat.report.audit_text", count=count)),
-            attachment,
-        )
+            message, attachment = report.csv_message(
+                session, file, actor.t, audit.person_actor(me.id)
+            )
+        SlackChat(client).send_dm(actor.slack_id, message, attachment)
 
     # --- buttons ------------------------------------------------------------------------------
 
@@ -218,11 +192,11 @@ def register(app: App, deps: Deps) -> None:
 
     @button(actions.REPORT_SEND, Action.REPORT)
     def report_send(client: WebClient, body: dict[str, Any], actor: Actor, me: Person) -> None:
-        send_report(client, actor, me)
+        send_csv(client, actor, me, report.OVERVIEW_FILE)
 
     @button(actions.AUDIT_SEND, Action.AUDIT_EXPORT)
     def audit_send(client: WebClient, body: dict[str, Any], actor: Actor, me: Person) -> None:
-        send_audit(client, actor, me)
+        send_csv(client, actor, me, report.AUDIT_FILE)
 
     # --- modal submissions: check and store before the ack, tell after ----------------------
 
@@ -319,7 +293,7 @@ def register(app: App, deps: Deps) -> None:
             if errors or person is None:
                 ack(**form_errors(errors))
                 return
-            result = secretariat.erase(session, me, person)
+            result = secretariat.erase(session, deps.registry, me, person)
         context["done"] = {
             "text": actor.t(
                 "secretariat.erase.done",

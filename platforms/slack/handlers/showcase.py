@@ -17,14 +17,12 @@ from bot.core import actions
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.home.sections import SECTION_HOOKS
 from bot.meetings import domain as meetings
 from bot.showcase import domain as showcase
 from bot.showcase import messages, open_networks
 from bot.showcase.channel_posts import ChannelError, post_all
 from bot.showcase.domain import ShowcaseRefusal
 from bot.showcase.flows import ShowcaseFlow
-from bot.showcase.home import my_results, secretariat_results
 from bot.showcase.rules import digest_items
 from platforms.slack.blocks import (
     action_pattern,
@@ -71,13 +69,6 @@ def _where(posts: list[Any], names: dict[int, str]) -> list[str]:
 
 
 def register(app: App, deps: Deps) -> None:
-    for hook, hooks in (
-        (my_results, SECTION_HOOKS.results),
-        (secretariat_results, SECTION_HOOKS.secretariat_results),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
-
     def actor_of(client: WebClient, user_id: str) -> Actor:
         return resolve_actor(deps, client, user_id)
 
