@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     netvaerk_scheduler: bool = True
     # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
     http_threads: int = 16
+    # The Outlook calendar through Microsoft Graph (DESIGN.md §4); unset: the .ics invitation.
+    graph_tenant_id: str | None = None
+    graph_client_id: str | None = None
+    graph_client_secret: str | None = None
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    graph_login_url: str = "https://login.microsoftonline.com"
+
+    @property
+    def calendar_configured(self) -> bool:
+        return bool(self.graph_tenant_id and self.graph_client_id and self.graph_client_secret)
 
 
 @lru_cache(maxsize=1)
