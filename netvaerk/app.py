@@ -35,7 +35,7 @@ def build_directory(settings: Settings) -> Directory:
 
 def build_app(deps: Deps) -> App:
     from platforms.slack import handlers
-    from platforms.slack.handlers.actor import slack_locale
+    from platforms.slack.actor import slack_locale
 
     settings = deps.settings
     client = make_client(settings)

@@ -118,3 +118,22 @@ def test_unrelated_foreign_keys_do_not_count_as_people() -> None:
         Column("parent_id", Integer, ForeignKey("parents.id")),
     )
     assert uncovered_tables(Registry.of([*features(), Feature("later", tables=(child,))])) == {}
+
+
+def test_every_slack_command_is_declared_by_its_feature(db: Database) -> None:
+    """The `/netvaerk` sub-commands the Slack listeners answer are the features' commands."""
+    from bot.core.commands import HELP
+    from slack_bolt import App
+
+    from bot.core.settings import Settings
+    from netvaerk.app import build_deps
+    from platforms.slack import handlers
+    from platforms.slack.handlers import checklist, showcase
+
+    settings = Settings(slack_bot_token="xoxb-x", slack_signing_secret="s", database_url=db.url)
+    app = App(signing_secret="s", token="xoxb-x", token_verification_enabled=False)
+    handlers.register(app, build_deps(settings, db))  # the listeners fill their routes
+    modules = (*handlers.FEATURES, checklist, showcase)
+    answered = {route.command for module in modules for route in module.ROUTES}
+    assert answered == set(registry().commands)
+    assert HELP not in answered

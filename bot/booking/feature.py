@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.booking import conversation_rules, privacy, rules
+from bot.booking import commands, conversation_rules, privacy, rules
 from bot.core.feature import Feature
 from storage.models import Agreement, Conversation
 
@@ -31,4 +31,5 @@ def feature() -> Feature:
             "conversations": privacy.erase_conversations,
             "agreements": privacy.erase_agreements,
         },
+        commands=(commands.BOOK,),
     )

@@ -3,7 +3,7 @@ PULS notes), declared once (bot/core/feature.py)."""
 
 from __future__ import annotations
 
-from bot.checklist import aggregate, interest, privacy, rules, talent
+from bot.checklist import aggregate, commands, interest, privacy, rules, talent
 from bot.core.feature import Feature, HomeSlot
 from storage.checklist_models import (
     ChecklistAnswer,
@@ -40,4 +40,5 @@ def feature() -> Feature:
             "checklist_answers": privacy.erase_rounds,
         },
         retention={"checklist_answers": privacy.purge_old},
+        commands=(commands.CHECKLIST, commands.TALENT, commands.NETWORKS),
     )

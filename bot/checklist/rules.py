@@ -17,7 +17,6 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.checklist import privacy as checklist_privacy  # noqa: F401  (erasure and retention hooks)
 from bot.checklist.domain import latest_round, network_leadership_since, state_of
 from bot.core import actions, ui
 from bot.core.due import BuildContext, Due, PlanWindow, add_months

@@ -20,6 +20,7 @@ from sqlalchemy import Table
 from sqlmodel import Session, SQLModel
 
 from bot.core import ui
+from bot.core.commands import Command
 from bot.core.due import Builder, Rule
 from bot.core.permissions import Action
 from storage.models import Person
@@ -27,10 +28,6 @@ from storage.models import Person
 if TYPE_CHECKING:
     from bot.home.sections import HomeContext
     from bot.privacy.domain import RetentionPolicy
-
-# Part 10h defines the command spec (`bot/core/commands.py`: slugs with aliases, Danish and
-# English); until then a feature's commands are opaque values here.
-CommandSpec = object
 
 # Erase one person (by people.id) from a table that must keep anonymous rows, or that refers
 # to a person in a way the generic eraser (delete rows whose people.id columns match) cannot.
@@ -62,7 +59,7 @@ class Feature:
     erasers: Mapping[str, Eraser] = field(default_factory=dict)  # table name → eraser
     retention: Mapping[str, RetentionHook] = field(default_factory=dict)
     permissions: tuple[Action, ...] = ()  # the actions of bot/core/permissions.py it checks
-    commands: tuple[CommandSpec, ...] = ()
+    commands: tuple[Command, ...] = ()  # its `/netvaerk` sub-commands (bot/<feature>/commands.py)
 
 
 class RegistryError(ValueError):
@@ -81,7 +78,7 @@ class Registry:
     erasers: Mapping[str, Eraser]
     retention: Mapping[str, RetentionHook]
     permissions: frozenset[Action]
-    commands: tuple[CommandSpec, ...]
+    commands: tuple[Command, ...]
 
     @classmethod
     def of(cls, features: Iterable[Feature]) -> Registry:
@@ -91,6 +88,7 @@ class Registry:
         tables = [_table(model) for model in models]
         _unique("table", [t.name for t in tables])
         _unique("planner rule", [name for f in features for name, _rule in f.rules])
+        _unique("command", [name for f in features for c in f.commands for name in c.names])
         builders = _merge("outbox kind", (f.builders for f in features))
         erasers = _merge("eraser for table", (f.erasers for f in features))
         unknown = sorted(set(erasers) - {t.name for t in tables})

@@ -4,7 +4,7 @@ once (bot/core/feature.py)."""
 from __future__ import annotations
 
 from bot.core.feature import Feature
-from bot.meetings import domain, privacy
+from bot.meetings import commands, domain, privacy
 from storage.showcase_models import DepartmentShowcase, MeetingAnswer, MeetingInvitation
 
 
@@ -25,4 +25,5 @@ def feature() -> Feature:
             "meeting_answers": privacy.erase_answers,
             "department_showcase": privacy.erase_settings,
         },
+        commands=(commands.DEPARTMENT,),
     )

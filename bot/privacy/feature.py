@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.feature import Feature
 from bot.core.permissions import Action
-from bot.privacy import domain
+from bot.privacy import commands, domain
 from storage.home_models import PersonPrivacy
 from storage.models import AuditEntry
 
@@ -16,4 +16,5 @@ def feature() -> Feature:
         tables=(PersonPrivacy, AuditEntry),
         erasers=domain.ERASERS,
         permissions=(Action.DATA_EXPORT, Action.PERSON_ERASE),
+        commands=(commands.MY_DATA,),
     )

@@ -5,7 +5,7 @@ network themes), the outbox itself (digests, failure reports) and snoozes, decla
 from __future__ import annotations
 
 from bot.core.feature import Feature
-from bot.reminders import digest, privacy, puls, references, themes
+from bot.reminders import commands, digest, privacy, puls, references, themes
 from storage.scheduling_models import OutboxMessage, SchedulerCursor, Snooze, ThemeProposal
 
 
@@ -33,4 +33,5 @@ def feature() -> Feature:
             "outbox": privacy.erase_outbox,
             "theme_proposals": privacy.erase_theme_proposals,
         },
+        commands=(commands.PULS, commands.THEME, commands.PAUSE),
     )

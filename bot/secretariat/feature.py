@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.feature import Feature
 from bot.core.permissions import Action
+from bot.secretariat import commands
 
 
 def feature() -> Feature:
@@ -21,4 +22,5 @@ def feature() -> Feature:
             Action.REPORT,
             Action.AUDIT_EXPORT,
         ),
+        commands=(commands.MENU, commands.REPORT),
     )

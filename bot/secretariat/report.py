@@ -9,17 +9,14 @@ not written: it would need a new dependency for what Excel already opens.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
 from sqlmodel import Session, col, select
 
 from bot.booking.domain import latest_conversation
-from bot.core import audit, ui
 from bot.core.i18n import Translator
 from bot.home.sections import conversation_status
 from storage.models import Agreement, AuditEntry, Department, Network, NetworkMember, Person
@@ -148,49 +145,3 @@ def write_audit(session: Session, out: TextIO, since: datetime | None = None) ->
         )
         count += 1
     return count
-
-
-@dataclass(frozen=True)
-class CsvFile:
-    """One of the CSV files the secretariat gets in a DM: its name, its texts, how it is
-    written and what the audit trail records about it."""
-
-    filename: str
-    title_key: str
-    text_key: str
-    audit_action: str
-    audit_entity: str
-    write: Callable[[Session, TextIO, Translator], int]
-
-
-OVERVIEW_FILE = CsvFile(
-    filename="netvaerk-overblik.csv",
-    title_key="secretariat.report.title",
-    text_key="secretariat.report.text",
-    audit_action="report.generated",
-    audit_entity="report",
-    write=lambda session, out, t: write_overview(session, out, t),
-)
-AUDIT_FILE = CsvFile(
-    filename="netvaerk-audit.csv",
-    title_key="secretariat.report.audit_title",
-    text_key="secretariat.report.audit_text",
-    audit_action="audit.exported",
-    audit_entity="audit",
-    write=lambda session, out, _t: write_audit(session, out),
-)
-
-
-def csv_message(
-    session: Session, file: CsvFile, t: Translator, actor: str
-) -> tuple[ui.Message, ui.Attachment]:
-    """The file as a message with its attachment; the export is in the audit trail (the audit
-    file includes its own entry)."""
-    out = io.StringIO(newline="")
-    audit.record(session, actor, file.audit_action, file.audit_entity, None)
-    count = file.write(session, out, t)
-    session.commit()
-    attachment = ui.Attachment(
-        filename=file.filename, title=t(file.title_key), content=out.getvalue().encode("utf-8")
-    )
-    return ui.Message(t(file.text_key, count=count)), attachment

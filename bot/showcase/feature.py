@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.feature import Feature, HomeSlot
-from bot.showcase import home, privacy, rules
+from bot.showcase import commands, home, privacy, rules
 from storage.showcase_models import ChannelPost, JoinRequest, NetworkResult, OpenCall, Recognition
 
 
@@ -32,4 +32,5 @@ def feature() -> Feature:
             "join_requests": privacy.erase_join_requests,
         },
         retention={"showcase_drafts": privacy.purge_drafts},
+        commands=(commands.RESULT, commands.OPEN_CALL),
     )
