@@ -122,9 +122,9 @@ def test_unrelated_foreign_keys_do_not_count_as_people() -> None:
 
 def test_every_slack_command_is_declared_by_its_feature(db: Database) -> None:
     """The `/netvaerk` sub-commands the Slack listeners answer are the features' commands."""
-    from bot.core.commands import HELP
     from slack_bolt import App
 
+    from bot.core.commands import HELP
     from bot.core.settings import Settings
     from netvaerk.app import build_deps
     from platforms.slack import handlers
