@@ -137,3 +137,22 @@ def test_every_slack_command_is_declared_by_its_feature(db: Database) -> None:
     answered = {route.command for module in modules for route in module.ROUTES}
     assert answered == set(registry().commands)
     assert HELP not in answered
+
+
+def test_a_platform_id_beside_its_person_key_goes_with_the_row() -> None:
+    metadata = MetaData()
+    Table("people", metadata, Column("id", Integer, primary_key=True))
+    identities = Table(
+        "later_identities",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("person_id", Integer, ForeignKey("people.id")),
+        Column("platform_user_id", String(50)),
+    )
+    assert uncovered_tables(Registry.of([Feature("later", tables=(identities,))])) == {}
+    loose = Table(
+        "later_loose", metadata, Column("id", Integer, primary_key=True), Column("email", String)
+    )
+    assert uncovered_tables(Registry.of([Feature("later", tables=(loose,))])) == {
+        "later_loose": "names a person without a foreign key: email"
+    }

@@ -301,15 +301,30 @@ def affected(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-# Columns that name a person without a foreign key to people.id: the generic eraser cannot see
-# them, so their table needs an eraser (the audit trail's actor "person:<id>" and entity_id).
-_PERSON_NAMES = ("person_id", "employee_id", "manager_id", "recipient_id", "leader_id")
-_PERSON_TEXT = ("email", "slack_id", "user_id", "platform_user_id", "actor", "entity_id")
+# Columns that name a person without a foreign key to people.id. An id column hides rows from
+# the generic eraser, which finds rows by foreign key; an identity in text (the audit trail's
+# actor "person:<id>", an email, a platform's user id) does so only in a table with no foreign
+# key to people.id at all, since otherwise the row goes with its person.
+_PERSON_IDS = ("person_id", "employee_id", "manager_id", "recipient_id", "leader_id", "entity_id")
+_PERSON_TEXT = ("email", "slack_id", "user_id", "platform_user_id", "actor")
 
 
-def _names_a_person(column: Column[Any]) -> bool:
-    name = column.name
-    return name in _PERSON_NAMES + _PERSON_TEXT or name.endswith("_by_id")
+def _refers_by_key(column: Column[Any]) -> bool:
+    return any(fk.column.table.name == "people" for fk in column.foreign_keys)
+
+
+def _hidden_person_columns(table: Table) -> list[str]:
+    keyed = any(_refers_by_key(c) for c in table.columns)
+    return [
+        c.name
+        for c in table.columns
+        if not _refers_by_key(c)
+        and (
+            c.name in _PERSON_IDS
+            or c.name.endswith("_by_id")
+            or (c.name in _PERSON_TEXT and not keyed)
+        )
+    ]
 
 
 def uncovered_tables(registry: Registry) -> dict[str, str]:
@@ -325,12 +340,7 @@ def uncovered_tables(registry: Registry) -> dict[str, str]:
     for table in registry.tables:
         if table.name in ("people", *registry.erasers):
             continue
-        hidden = [
-            c.name
-            for c in table.columns
-            if _names_a_person(c)
-            and not any(fk.column.table.name == "people" for fk in c.foreign_keys)
-        ]
+        hidden = _hidden_person_columns(table)
         if hidden:
             found[table.name] = f"names a person without a foreign key: {', '.join(hidden)}"
         elif table.name in referring and table.name in children:
