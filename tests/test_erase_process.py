@@ -35,6 +35,7 @@ from storage.models import (
     Department,
     Network,
     NetworkMember,
+    PlatformIdentity,
     PulsTalk,
 )
 from storage.scheduling_models import OutboxMessage, SchedulerCursor, Snooze, ThemeProposal
@@ -49,13 +50,17 @@ from storage.showcase_models import (
     Recognition,
 )
 from tests.factories import Org, build_org
+from tests.slack_ids import slack_id
 
 WHEN = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
+TEAMS_ID = "29:1anne-teams-id"
+
+
 def _needles(org: Org) -> list[str]:
-    anne = org.anne
-    return [v for v in (anne.email, anne.name, anne.slack_id) if v]
+    """Her email, her name and her ids on every platform."""
+    return [org.anne.email, org.anne.name, slack_id(org.anne), TEAMS_ID]
 
 
 def _put_anne_everywhere(db: Database, org: Org) -> None:
@@ -63,7 +68,7 @@ def _put_anne_everywhere(db: Database, org: Org) -> None:
     named in what others wrote about her."""
     anne, lars, ida = org.anne.id, org.lars.id, org.ida.id
     assert anne is not None and lars is not None and ida is not None
-    named = f"Snak med {org.anne.name} ({org.anne.email}, {org.anne.slack_id}) om skybrud"
+    named = f"Snak med {org.anne.name} ({org.anne.email}, {slack_id(org.anne)}) om skybrud"
     with db.session() as s:
         team = Department(name=f"Team {org.anne.name}", channel="C0TEAMANNE")
         s.add(team)
@@ -127,7 +132,7 @@ def _put_anne_everywhere(db: Database, org: Org) -> None:
                 kind="result",
                 ref_id=result.id,  # type: ignore[arg-type]
                 department_id=team.id,  # type: ignore[arg-type]
-                error=f"user_not_found {org.anne.slack_id}",
+                error=f"user_not_found {slack_id(org.anne)} {TEAMS_ID}",
             )
         )
         s.add(Recognition(result_id=result.id, person_id=anne))  # type: ignore[arg-type]
@@ -190,6 +195,16 @@ def _put_anne_everywhere(db: Database, org: Org) -> None:
             )
         )
         s.add(PersonPrivacy(person_id=anne, notice_sent_at=WHEN))
+        s.add(  # she also uses Teams (her Slack id came with the organisation)
+            PlatformIdentity(
+                person_id=anne,
+                platform="teams",
+                user_id=TEAMS_ID,
+                conversation_id="a:1anne-chat",
+                tenant_id="tenant-1",
+                aad_object_id="aad-anne",
+            )
+        )
         s.add(
             AuditEntry(
                 actor=f"person:{anne}",

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from bot.core.feature import Feature
 from bot.organisation import privacy
-from storage.models import Department, Network, NetworkMember, Person, PulsTalk
+from storage.models import (
+    Department,
+    Network,
+    NetworkMember,
+    Person,
+    PlatformIdentity,
+    PulsTalk,
+)
 
 
 def feature() -> Feature:
     return Feature(
         name="organisation",
-        tables=(Department, Person, Network, NetworkMember, PulsTalk),
-        # Memberships need no eraser: the generic one deletes the person's rows.
+        tables=(Department, Person, PlatformIdentity, Network, NetworkMember, PulsTalk),
+        # Memberships and platform identities need no eraser: the generic one deletes the
+        # person's rows.
         erasers={
             "networks": privacy.erase_reference_leader,
             "puls_talks": privacy.erase_puls_talks,

@@ -7,10 +7,10 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core import actions
 from bot.core.actor import Actor
+from bot.core.chat import DeliveryError
 from bot.core.deps import Deps
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 def send_my_data(client: WebClient, deps: Deps, uow: UnitOfWork, actor: Actor) -> None:
     message, attachment = my_data(uow, deps.registry, actor)
     try:
-        SlackChat(client).send_dm(actor.user_id, message, attachment)
-    except SlackApiError as error:
-        log.warning("sending a data export failed: %s", error.response.get("error"))
+        chat = SlackChat(client)
+        chat.attach(chat.send(actor.user_id, message).channel, attachment)
+    except DeliveryError as error:
+        log.warning("sending a data export failed: %s", error.code)
         raise Refusal("privacy.export.failed") from error
 
 
