@@ -2,9 +2,10 @@
 
 It never stores a timer per reminder (DESIGN.md §3). Each pass looks at the days since the last
 pass (`since_day`, kept in a cursor; the very first pass starts at the import, so what fell due
-before the first tick is not lost) and at rows that appeared since the last tick; the rules in
-bot/reminders/registry.py say what falls due. Running it twice — or on two replicas — is
-harmless: every due message has a deterministic dedupe key, unique in the outbox.
+before the first tick is not lost) and at rows that appeared since the last tick; the rules
+every feature declares in its `feature.py` (`deps.registry.rules`) say what falls due. Running
+it twice — or on two replicas — is harmless: every due message has a deterministic dedupe key,
+unique in the outbox.
 
 Most rules only have work when a new day begins (the first tick after local midnight), so the
 every-minute tick is a handful of indexed queries that find nothing.
@@ -23,8 +24,9 @@ from sqlmodel import Session, col, select
 from bot.core.clock import now as clock_now
 from bot.core.deps import Deps
 from bot.core.due import Due, PlanWindow, Workdays, for_each_target
+from bot.core.feature import Registry
+from bot.reminders.digest import FAILURE_REPORT_KIND
 from bot.reminders.policy import ReminderPolicy, reminder_policy
-from bot.reminders.registry import FAILURE_REPORT_KIND, RULES
 from schedules.outbox import DbCursors, insert_dues
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -83,10 +85,12 @@ def first_day(session: Session, org_tz: str, today: date) -> date:
     return min(first.astimezone(ZoneInfo(org_tz)).date(), today) - timedelta(days=1)
 
 
-def collect(session: Session, window: PlanWindow, result: PlanResult) -> list[Due]:
+def collect(
+    session: Session, registry: Registry, window: PlanWindow, result: PlanResult
+) -> list[Due]:
     """Run every rule; a rule that fails is logged and the day is planned again next tick."""
     found: list[Due] = []
-    for name, rule in RULES:
+    for name, rule in registry.rules:
         try:
             found.extend(rule(session, window))
         except Exception:
@@ -105,7 +109,7 @@ def plan(deps: Deps, now: datetime | None = None) -> PlanResult:
         cursors = DbCursors(session)
         window = make_window(session, deps, moment, cursors)
         result.new_day = window.new_day
-        result.due = collect(session, window, result)
+        result.due = collect(session, deps.registry, window, result)
         result.inserted = insert_dues(
             session, result.due, moment, deps.calendar, deps.settings.netvaerk_timezone
         )

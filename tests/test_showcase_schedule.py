@@ -14,7 +14,6 @@ from sqlmodel import select
 from bot.core.due import BuildContext
 from bot.core.working_calendar import WorkingCalendar
 from bot.meetings import domain as meetings
-from bot.reminders.registry import RULES
 from bot.showcase import domain as showcase
 from storage.db import Database
 from storage.models import Department, Network, Person
@@ -25,6 +24,7 @@ from tests.schedule_support import (
     build_org,
     cph,
     make_deps,
+    only_rules,
     outbox,
     sent_log,
     walk,
@@ -42,10 +42,7 @@ SHOWCASE_RULES = (
 
 @pytest.fixture
 def only_showcase_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    import schedules.planner
-
-    mine = tuple((name, rule) for name, rule in RULES if name in SHOWCASE_RULES)
-    monkeypatch.setattr(schedules.planner, "RULES", mine)
+    only_rules(monkeypatch, SHOWCASE_RULES)
 
 
 def _rhythm(db: Database, weekday: int, every: int, anchor: date | None = None) -> None:
@@ -149,7 +146,9 @@ def test_no_prompt_without_news_and_no_follow_up_without_an_invitation(db: Datab
     assert log == [("2027-03-24", "Lars", "meeting_prompt")]  # for 1 April (25 March: Easter)
     [row] = [r for r in outbox(db, kind="meeting_prompt") if r.status == "sent"]
     with db.session() as s:
-        message = meetings.meeting_prompt(_context(s, org.lars, cph(2027, 3, 24, 9)), row.payload)
+        message = meetings.meeting_prompt(
+            _context(s, org.lars, cph(2027, 3, 24, 9), db), row.payload
+        )
     assert message is not None
     lines = [p.text for p in message.parts if hasattr(p, "text")]
     assert (
@@ -171,14 +170,16 @@ def test_a_member_nobody_invites_is_suggested_once_every_six_months(db: Database
     assert _prompts(db, transport, org) == [("2027-03-01", "Lars", "meeting_prompt")]
     [row] = [r for r in outbox(db, kind="meeting_prompt") if r.status == "sent"]
     with db.session() as s:
-        message = meetings.meeting_prompt(_context(s, org.lars, cph(2027, 3, 1, 9)), row.payload)
+        message = meetings.meeting_prompt(
+            _context(s, org.lars, cph(2027, 3, 1, 9), db), row.payload
+        )
     assert message is not None
     text = "\n".join(p.text for p in message.parts if hasattr(p, "text"))
     never = "siden tirsdag d. 1. september 2026 og er ikke blevet inviteret til at fortælle"
     assert text.count(never) == 3  # Anne, Fatima and Søren
 
 
-def _context(s: Any, recipient: Person, at: datetime) -> BuildContext:
+def _context(s: Any, recipient: Person, at: datetime, db: Database) -> BuildContext:
     from bot.reminders.policy import reminder_policy
 
     calendar = WorkingCalendar()
@@ -192,6 +193,7 @@ def _context(s: Any, recipient: Person, at: datetime) -> BuildContext:
         policy=reminder_policy(calendar.policy),
         default_tz="Europe/Copenhagen",
         default_language="da",
+        builders=make_deps(db).registry.builders,
     )
 
 
