@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
 from bot.adapters.slack_client import make_client
 from bot.deps import Deps
+from bot.operations.requests import CarryingExecutor
 from bot.settings import Settings
 from bot.working_calendar import WorkingCalendar
 from storage.db import Database
@@ -23,17 +23,19 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 def build_app(deps: Deps) -> App:
     import handlers
     from handlers.actor import slack_locale
+    from handlers.observe import ObservedApp  # request ids, timed log lines, /metrics figures
 
     settings = deps.settings
     client = make_client(settings)
     deps.platform_language = lambda slack_id: slack_locale(client, slack_id)
-    app = App(
+    app = ObservedApp(
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         # Answer in the request thread; slow work goes to lazy listeners (handlers/listeners.py).
         process_before_response=True,
         # Listeners run after the ack; enough threads that a burst of clicks never queues long.
-        listener_executor=ThreadPoolExecutor(max_workers=settings.http_threads),
+        # The lazy work keeps the request id of the request that started it.
+        listener_executor=CarryingExecutor(max_workers=settings.http_threads),
         logger=logging.getLogger("slack_bolt"),
     )
     handlers.register(app, deps)

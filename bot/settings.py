@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     netvaerk_scheduler: bool = True
     # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
     http_threads: int = 16
+    # `plain` (default) or `json`: one JSON object per log line (bot/operations/logs.py).
+    netvaerk_log_format: str = "plain"
 
 
 @lru_cache(maxsize=1)

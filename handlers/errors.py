@@ -15,6 +15,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.operations.requests import mark_failed
 from handlers.actor import resolve_actor
 
 log = logging.getLogger("netvaerk.errors")
@@ -29,6 +30,7 @@ def _user_id(body: dict[str, Any]) -> str | None:
 
 def log_failure(body: dict[str, Any], error: Exception) -> None:
     kind = body.get("type") or body.get("command") or "unknown"
+    mark_failed()  # the request's figures and log line count it as an error
     log.error("a %s request failed: %s", kind, type(error).__name__, exc_info=error)
 
 

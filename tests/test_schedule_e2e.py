@@ -5,23 +5,18 @@ English), valid Block Kit, with the button that resolves it; and those buttons a
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import waitress
 from freezegun import freeze_time
 from sqlmodel import select
-from waitress.server import BaseWSGIServer
 
 from bot import actions
-from bot.app import build_app
 from bot.deps import Deps
 from bot.i18n import catalogue
-from bot.server import make_wsgi
 from bot.services.themes import propose
 from emulator import SlackPlatform, SlackWebAPI
 from schedules.delivery import Delivery
@@ -30,6 +25,7 @@ from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.db import Database
 from storage.models import Agreement, Conversation, ConversationStatus, Person, PulsTalk
 from storage.scheduling_models import Snooze, ThemeProposal
+from tests.e2e.conftest import serve_app, stop_server
 from tests.schedule_support import (  # noqa: F401 (a fixture)
     CPH,
     TOKEN,
@@ -161,10 +157,9 @@ def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
     for person in _people(org):
         api.add_user(person.slack_id or "", person.email, person.name)
     deps = make_deps(db, api.api_url)
-    server = waitress.create_server(make_wsgi(build_app(deps)), host="127.0.0.1", port=0)
-    assert isinstance(server, BaseWSGIServer)
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+    # Closed by its own thread: closing it from here while it polls raced (EBADF at teardown).
+    running = serve_app(deps)
+    url = f"{running.url}/slack/events"
     try:
         yield Env(
             api,
@@ -175,7 +170,7 @@ def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
             SlackTransport(make_delivery_client(deps.settings)),
         )
     finally:
-        server.close()
+        stop_server(running)
 
 
 def _response_text(env: Env, containing: str) -> str:
