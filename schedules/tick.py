@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.deps import Deps
+from bot.core.deps import Deps
 from bot.operations import metrics
 from schedules.delivery import Delivery, DeliveryStats
 from schedules.planner import PlanResult, plan

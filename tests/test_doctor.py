@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from bot.adapters.slack_doctor import DEFAULT_MANIFEST, manifest_scopes
-from bot.app import build_deps
-from bot.i18n import Translator
-from bot.import_command import run_import
-from bot.operations.cli import diagnose
+from bot.core.i18n import Translator
+from bot.core.settings import Settings
 from bot.operations.findings import Finding, Level, Report, render_json, render_text
-from bot.settings import Settings
+from bot.organisation.cli import run_import
 from emulator import SlackWebAPI
 from emulator.workspace import DEFAULT_BOT_SCOPES
+from netvaerk.app import build_deps
+from netvaerk.doctor import diagnose
+from platforms.slack.doctor import DEFAULT_MANIFEST, manifest_scopes
 from schedules.planner import plan
 from storage.db import Database
 from storage.scheduling_models import OutboxMessage, OutboxStatus

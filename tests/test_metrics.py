@@ -10,12 +10,12 @@ import pytest
 from freezegun import freeze_time
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.core.due import Due
 from bot.operations.metrics import exposition
-from bot.services.due import Due
 from emulator import SlackWebAPI
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from schedules.tick import run_tick
 from storage.db import Database
 from storage.scheduling_models import OutboxMessage, OutboxStatus

@@ -1,6 +1,6 @@
 """The doctor's platform-neutral checks: database, people, departments, scheduler, outbox and
 calendar. The chat platform's own checks live beside its adapters
-(bot/adapters/slack_doctor.py); `bot/operations/cli.py` runs them all.
+(platforms/slack/doctor.py); `netvaerk/doctor.py` (the composition root) runs them all.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
-from bot.formatting import format_date, format_datetime
-from bot.i18n import Translator
+from bot.core.formatting import format_date, format_datetime
+from bot.core.i18n import Translator
+from bot.core.working_calendar import WorkingCalendar
 from bot.operations.findings import Finding, Level
 from bot.operations.outbox_figures import read_figures
-from bot.working_calendar import WorkingCalendar
 from storage.db import Database
 from storage.models import Department, Person
 

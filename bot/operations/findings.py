@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 
 KEY_PREFIX = "operations.doctor"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from bot.app import build_app, build_deps
-from bot.deps import Deps
+from bot.core.deps import Deps
+from bot.core.settings import Settings
 from bot.operations.logs import configure_logging
-from bot.server import make_service_wsgi
-from bot.settings import Settings
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
+from netvaerk.app import build_app, build_deps
+from netvaerk.server import make_service_wsgi
 from storage.db import Database
 from tests.e2e.conftest import (
     SIGNING_SECRET,
@@ -151,7 +151,7 @@ def test_a_request_id_ties_the_answer_and_the_lazy_work_in_json_logs(
 def test_a_failing_request_is_counted_as_an_error(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handlers import command
+    from platforms.slack.handlers import command
 
     def broken(_request: object) -> None:
         raise RuntimeError("on purpose")
