@@ -101,3 +101,24 @@ def test_the_guard_finds_names_emails_notes_and_tokens() -> None:
         "user_name=",
     ]
     assert guard.checked == 7
+
+
+def test_bolts_signature_check_never_reaches_the_log(tmp_path: Path) -> None:
+    """Bolt logs a rejected request's whole body at INFO (who typed what); production drops it,
+    whatever level Bolt gives its loggers when the app is built."""
+    import io
+
+    from bot.operations.logs import configure_logging
+
+    stream = io.StringIO()
+    handler = configure_logging("plain", stream=stream)
+    bolt = logging.getLogger("slack_bolt.RequestVerification")
+    try:
+        bolt.setLevel(logging.INFO)  # what App(logger=…) does to it
+        bolt.info("Invalid request signature detected (body: token=x&user_name=anne&text=hi)")
+        bolt.warning("a warning still comes through")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        bolt.setLevel(logging.WARNING)
+    assert "user_name" not in stream.getvalue()
+    assert "a warning still comes through" in stream.getvalue()

@@ -43,6 +43,14 @@ class RequestFilter(logging.Filter):
         return True
 
 
+class QuietFilter(logging.Filter):
+    """Drops what `QUIET_LEVELS` keeps out. Logger levels alone do not hold: Bolt copies its
+    base logger's level onto each of its loggers when an app is built."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= production_level(record.name)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line; the exception, if any, as text in `error`."""
 
@@ -75,6 +83,7 @@ def configure_logging(
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
+    handler.addFilter(QuietFilter())
     handler.addFilter(RequestFilter())
     wants_json = (log_format or "plain").strip().lower() == "json"
     handler.setFormatter(JsonFormatter() if wants_json else logging.Formatter(PLAIN_FORMAT))
