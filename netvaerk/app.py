@@ -22,7 +22,7 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 
 def build_app(deps: Deps) -> App:
     from platforms.slack import handlers
-    from platforms.slack.handlers.actor import slack_locale
+    from platforms.slack.actor import slack_locale
     from platforms.slack.handlers.observe import ObservedApp  # request ids, timings, /metrics
 
     settings = deps.settings

@@ -151,15 +151,15 @@ def test_a_request_id_ties_the_answer_and_the_lazy_work_in_json_logs(
 def test_a_failing_request_is_counted_as_an_error(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from platforms.slack.handlers import command
+    from bot.booking.flows import BookingFlow
 
-    def broken(_request: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("on purpose")
 
-    monkeypatch.setattr(command.router.find("hjælp"), "handler", broken)
+    monkeypatch.setattr(BookingFlow, "booking_form", broken)
     before = metrics(service)
     with freeze_time(MONDAY, tick=True):
-        response = service.slack.command("UANNE", "hjælp")
+        response = service.slack.command("UFATIMA", "book")
         settle(service.api)
     after = metrics(service)
 
