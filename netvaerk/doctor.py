@@ -73,7 +73,10 @@ def diagnose(settings: Settings, language: str, manifest: Path) -> tuple[Report,
         if db_ok:
             with db.session() as session:
                 report.add(*filter(None, [checks.departments_without_channel(session)]))
-                report.add(checks.people(session))
+                if settings.slack_bot_token:
+                    report.add(checks.people(session, "slack", "Slack"))
+                if settings.teams_configured:
+                    report.add(checks.people(session, "teams", "Teams"))
                 report.add(*checks.scheduler_and_outbox(session, ctx))
         else:
             report.add(Finding("database", Level.WARNING, "skipped"))

@@ -216,7 +216,7 @@ def test_json_for_monitoring_names_no_one(db: Database, wrong: SlackWebAPI) -> N
 
     assert data["ok"] is False and data["problems"] == 3
     people = next(c for c in data["checks"] if c["check"] == "people")
-    assert people["details"] == {"people": 11, "matched": 10, "unmatched": 1}
+    assert people["details"] == {"platform": "slack", "people": 11, "matched": 10, "unmatched": 1}
     assert "1 are not (run netvaerk doctor without --json to see who)" in people["message"]
     scopes = next(c for c in data["checks"] if c["check"] == "scopes")
     assert scopes["details"]["missing"] == [MISSING_SCOPE]

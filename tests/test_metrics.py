@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.core.due import Due
 from bot.operations.metrics import exposition
 from emulator import SlackWebAPI
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
 from schedules.tick import run_tick
@@ -21,6 +21,7 @@ from storage.db import Database
 from storage.scheduling_models import OutboxMessage, OutboxStatus
 from tests.log_guard import TOKEN_SHAPE, known_needles
 from tests.schedule_support import TOKEN, Org, build_org, cph, hold, make_deps
+from tests.slack_ids import slack_id
 
 MONDAY = cph(2027, 3, 1, 10)
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -50,8 +51,7 @@ def org(db: Database, api: SlackWebAPI) -> Org:
     for leader in (built.anne, built.fatima):  # no booking nudges: only the queued messages
         hold(db, leader, built.lars, cph(2027, 2, 1, 11))
     for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        assert person.slack_id is not None
-        api.add_user(person.slack_id, person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     return built
 
 
@@ -76,7 +76,7 @@ def _queue_theme_invites(db: Database, org: Org) -> None:
 def test_a_tick_shows_in_the_figures(db: Database, api: SlackWebAPI, org: Org) -> None:
     deps = make_deps(db, api.api_url)
     _queue_theme_invites(db, org)
-    transport = SlackTransport(make_delivery_client(deps.settings))
+    transport = SlackChat(make_delivery_client(deps.settings))
     api.fail_next("chat.postMessage", 429, retry_after=1)
     api.fail_next("chat.postMessage", 500)
     before = scrape(exposition(db, MONDAY, "Europe/Copenhagen").decode())
@@ -137,7 +137,7 @@ def test_labels_hold_no_personal_data_and_no_tokens(
     deps = make_deps(db, api.api_url)
     _queue_theme_invites(db, org)
     with freeze_time(MONDAY) as frozen:
-        transport = SlackTransport(make_delivery_client(deps.settings))
+        transport = SlackChat(make_delivery_client(deps.settings))
         run_tick(deps, transport, Delivery(deps, transport, sleep=lambda s: frozen.tick(s)))
     text = exposition(db, MONDAY, "Europe/Copenhagen").decode()
     label_values = {v for (_name, labels) in scrape(text) for _k, v in labels}

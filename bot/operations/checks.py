@@ -18,7 +18,7 @@ from bot.core.working_calendar import WorkingCalendar
 from bot.operations.findings import Finding, Level
 from bot.operations.outbox_figures import read_figures
 from storage.db import Database
-from storage.models import Department, Person
+from storage.models import Department, Person, PlatformIdentity
 
 # A tick runs every minute; a few missed ones are a restart, more is a scheduler that stopped.
 TICK_STALE_AFTER = timedelta(minutes=10)
@@ -65,24 +65,34 @@ def database(db: Database) -> Finding:
     return Finding("database", Level.OK, "ok", {"revision": current}, details=details)
 
 
-def people(session: Session) -> Finding:
-    """How many active people the bot can reach on the chat platform, and who it cannot."""
+def people(session: Session, platform: str, label: str) -> Finding:
+    """How many active people the bot can reach on one chat platform, and who it cannot."""
     everyone = session.exec(
         select(Person).where(col(Person.active).is_(True)).order_by(col(Person.name))
     ).all()
-    unmatched = [p for p in everyone if not p.slack_id]
-    details = {"people": len(everyone), "matched": len(everyone) - len(unmatched)}
-    details["unmatched"] = len(unmatched)
+    matched_ids = set(
+        session.exec(
+            select(PlatformIdentity.person_id).where(PlatformIdentity.platform == platform)
+        ).all()
+    )
+    unmatched = [p for p in everyone if p.id not in matched_ids]
+    details = {
+        "platform": platform,
+        "people": len(everyone),
+        "matched": len(everyone) - len(unmatched),
+        "unmatched": len(unmatched),
+    }
     if not everyone:
         return Finding("people", Level.WARNING, "none", fix="none_fix", details=details)
+    counts: dict[str, Any] = {"count": len(everyone), "platform": label}
     if not unmatched:
-        return Finding("people", Level.OK, "ok", {"count": len(everyone)}, details=details)
+        return Finding("people", Level.OK, "ok", counts, details=details)
     return Finding(
         "people",
         Level.PROBLEM,
         "unmatched",
-        {"count": len(everyone), "matched": details["matched"], "unmatched": len(unmatched)},
-        fix="unmatched_fix",
+        {**counts, "matched": details["matched"], "unmatched": len(unmatched)},
+        fix=f"unmatched_fix_{platform}",
         details=details,
         people=[f"{p.name} <{p.email}>" for p in unmatched],
     )

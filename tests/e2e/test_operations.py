@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.helpers import settle, wait_dm
 from tests.factories import Org, build_org
+from tests.slack_ids import slack_id
 from tests.test_metrics import Samples, scrape, value
 
 MONDAY = "2027-03-01 08:00:00"
@@ -52,8 +53,7 @@ def service(db: Database) -> Iterator[Service]:
     org: Org = build_org(db)
     with SlackWebAPI() as api:
         for person in (org.lars, org.anne, org.soren, org.mette, org.fatima, org.ida, org.nomgr):
-            assert person.slack_id
-            api.add_user(person.slack_id, person.email, person.name)
+            api.add_user(slack_id(person), person.email, person.name)
         settings = settings_for(api, db)
         deps = build_deps(settings, db)
         running = serve_wsgi(make_service_wsgi(build_app(deps), settings, db))
