@@ -158,13 +158,13 @@ def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
     for person in _people(org):
         api.add_user(slack_id(person), person.email, person.name)
     deps = make_deps(db, api.api_url)
-    # Closed by its own thread: closing it from here while it polls raced (EBADF at teardown).
+    # Served and stopped by one thread (tests/e2e/conftest.py): closing waitress's socket from
+    # another thread while its loop selects on it raised "Bad file descriptor" in that thread.
     running = serve_app(deps)
-    url = f"{running.url}/slack/events"
     try:
         yield Env(
             api,
-            SlackPlatform(url, SECRET, api),
+            SlackPlatform(f"{running.url}/slack/events", SECRET, api),
             db,
             org,
             deps,
