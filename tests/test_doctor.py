@@ -24,6 +24,8 @@ from emulator import SlackWebAPI
 from emulator.workspace import DEFAULT_BOT_SCOPES
 from netvaerk.app import build_deps
 from netvaerk.doctor import diagnose
+from platforms.slack.client import make_client
+from platforms.slack.directory import SlackDirectory
 from platforms.slack.doctor import DEFAULT_MANIFEST, manifest_scopes
 from schedules.planner import plan
 from storage.db import Database
@@ -78,10 +80,15 @@ def wrong(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
         for name in FILES:
             shutil.copy(SAMPLE / name, tmp_path / name)
         monkeypatch.chdir(tmp_path)
-        assert run_import(settings_for(api, db), db, FILES, out=io.StringIO()) == 0
+        assert _import(settings_for(api, db), db) == 0
         # The app was reinstalled without one of the manifest's scopes.
         api.set_scopes([s for s in DEFAULT_BOT_SCOPES if s != MISSING_SCOPE])
         yield api
+
+
+def _import(settings: Settings, db: Database) -> int:
+    directory = SlackDirectory(make_client(settings))
+    return run_import(build_deps(settings, db), FILES, directory, out=io.StringIO())
 
 
 def _by_check(report: Report) -> dict[str, list[Finding]]:
@@ -146,7 +153,7 @@ def test_all_well_exits_0_and_shows_the_holidays_in_danish(
         monkeypatch.chdir(tmp_path)
         settings = settings_for(api, db, netvaerk_language="da")
         with freeze_time(WEDNESDAY, tick=True):
-            assert run_import(settings, db, FILES, out=io.StringIO()) == 0
+            assert _import(settings, db) == 0
         with freeze_time(WEDNESDAY + timedelta(minutes=1)):
             plan(build_deps(settings, db))  # the scheduler's heartbeat
         with freeze_time(WEDNESDAY + timedelta(minutes=4), tick=True):
