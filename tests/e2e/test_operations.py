@@ -148,23 +148,29 @@ def test_a_request_id_ties_the_answer_and_the_lazy_work_in_json_logs(
     assert "anne" not in stream.getvalue().lower()
 
 
-def test_a_failing_request_is_counted_as_an_error(
+def test_failures_are_counted_in_the_answer_and_in_the_work_after_it(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.booking.flows import BookingFlow
+    from bot.reminders import flows as reminders_flows
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("on purpose")
 
-    monkeypatch.setattr(BookingFlow, "booking_form", broken)
+    monkeypatch.setattr(reminders_flows, "theme_form", broken)  # fails while answering
+    monkeypatch.setattr(BookingFlow, "booking_form", broken)  # fails after the answer
     before = metrics(service)
     with freeze_time(MONDAY, tick=True):
-        response = service.slack.command("UFATIMA", "book")
+        tema = service.slack.command("UFATIMA", "tema")
+        book = service.slack.command("UFATIMA", "book")
+        wait_dm(service.api, "UFATIMA", "Sorry, something went wrong")
         settle(service.api)
     after = metrics(service)
 
-    assert response.status == 200  # the person got the apology
+    assert tema.status == 200 and book.status == 200  # the person got the apology either way
     assert grew(before, after, "netvaerk_requests_total", kind="command", result="error") == 1
+    assert grew(before, after, "netvaerk_requests_total", kind="command", result="ok") == 1
+    assert grew(before, after, "netvaerk_lazy_work_total", kind="command", result="error") == 1
 
 
 def test_ready_only_when_migrated_and_configured(service: Service, tmp_path: Path) -> None:
