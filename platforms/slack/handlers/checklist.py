@@ -143,6 +143,18 @@ def answering(kind: str, yes: bool) -> Callable[..., None]:
     return work
 
 
+F = ChecklistFlow
+# Each form: checked and stored by the flow before the ack, whom it concerns told after.
+FORMS = (
+    (actions.CHECKLIST_NOTE_FORM, NOTE_FIELD, F.submit_note, F.tell_note),
+    (actions.TALENT_FORM, EMPLOYEE_FIELD, F.submit_talent, F.tell_talent),
+    (actions.RECOMMEND_FORM, EMPLOYEE_FIELD, F.submit_recommend, F.tell_recommend),
+    (actions.PRESENT_FORM, EMPLOYEE_FIELD, F.submit_present, F.tell_present),
+    (actions.RECOGNISE_FORM, EMPLOYEE_FIELD, F.submit_recognise, F.tell_recognise),
+    (actions.PULS_NOTE_FORM, EMPLOYEE_FIELD, F.submit_puls_note, F.tell_puls_note),
+)
+
+
 def register(app: App) -> None:
     # Wiring by call, until the feature declaration (issue 10, part 10w) installs these through
     # the composition root: App Home (my rounds, the secretariat's counts), erasure and retention.
@@ -168,42 +180,5 @@ def register(app: App) -> None:
         (actions.PRESENT_NO, answering(recommend.PRESENT, False)),
     ):
         on_click(app, action_id, work)
-    for callback, field, submit, tell in (
-        (
-            actions.CHECKLIST_NOTE_FORM,
-            NOTE_FIELD,
-            ChecklistFlow.submit_note,
-            ChecklistFlow.tell_note,
-        ),
-        (
-            actions.TALENT_FORM,
-            EMPLOYEE_FIELD,
-            ChecklistFlow.submit_talent,
-            ChecklistFlow.tell_talent,
-        ),
-        (
-            actions.RECOMMEND_FORM,
-            EMPLOYEE_FIELD,
-            ChecklistFlow.submit_recommend,
-            ChecklistFlow.tell_recommend,
-        ),
-        (
-            actions.PRESENT_FORM,
-            EMPLOYEE_FIELD,
-            ChecklistFlow.submit_present,
-            ChecklistFlow.tell_present,
-        ),
-        (
-            actions.RECOGNISE_FORM,
-            EMPLOYEE_FIELD,
-            ChecklistFlow.submit_recognise,
-            ChecklistFlow.tell_recognise,
-        ),
-        (
-            actions.PULS_NOTE_FORM,
-            EMPLOYEE_FIELD,
-            ChecklistFlow.submit_puls_note,
-            ChecklistFlow.tell_puls_note,
-        ),
-    ):
+    for callback, field, submit, tell in FORMS:
         on_form(app, callback, field, _flow, submit, tell)
