@@ -1,5 +1,6 @@
 """The checklist's use cases end to end: change the state, build what each person reads in their
-own language, and send it through the Notifier. Handlers call these with the acting person.
+own language, and send it as direct messages through the chat port (bot/core/chat.py). Handlers
+call these with the acting person.
 
 Who is told what is decided here: a point's message replaces the message clicked (`origin`), or
 arrives as a new direct message when the click came from elsewhere (App Home); a form's
@@ -20,11 +21,11 @@ from bot.checklist.my_employees import employees_of, own_employee
 from bot.checklist.steps import steps_for
 from bot.core import ui
 from bot.core.actor import Actor
+from bot.core.chat import DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.organisation.people import employees_in_networks, person_by_platform_id
 from storage.checklist_models import Recommendation, TalentNomination
@@ -37,7 +38,7 @@ _SHOWN_MAX = 40  # of a word the person typed, repeated in an answer
 
 
 class ChecklistFlow:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: DirectMessages) -> None:
         self.deps = deps
         self.notifier = notifier
 
@@ -162,7 +163,7 @@ class ChecklistFlow:
         """`/netvaerk talent @person [note]`: the nomination, without telling the employee."""
         me = actor.require_person()
         with self.deps.db.session() as session:
-            employee = person_by_platform_id(session, user_id) if user_id else None
+            employee = person_by_platform_id(session, actor.platform, user_id) if user_id else None
         if employee is None or not employee.active:
             who = args.split()[0][:_SHOWN_MAX]
             unknown = actor.t("checklist.talent.unknown_person", who=who)

@@ -113,6 +113,10 @@ class PlanWindow:
 Rule = Callable[[Session, PlanWindow], Iterable[Due]]
 
 
+def _by_name(person: Person) -> str:
+    return person.name
+
+
 @dataclass
 class BuildContext:
     """What a message builder is handed for one outbox row at delivery (or preview) time."""
@@ -127,6 +131,8 @@ class BuildContext:
     default_tz: str
     default_language: str
     outbox_id: int | None = None
+    # How the platform the message goes to mentions a person (a preview has none: the name).
+    mention: Callable[[Person], str] = _by_name
 
     @property
     def t(self) -> Translator:

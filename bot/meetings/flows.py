@@ -13,26 +13,25 @@ from datetime import date
 
 from bot.core import ui
 from bot.core.actor import Actor
+from bot.core.chat import ChatPort, DeliveryError, DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.core.reply import Reply
 from bot.meetings import domain as meetings
 from bot.showcase import domain as showcase
 from bot.showcase import messages
-from bot.showcase.channel_posts import ChannelError, ChannelPort
 from storage.models import Department, Person
 
 FormValues = dict[str, str | None]
 
 
 class MeetingFlow:
-    def __init__(self, deps: Deps, notifier: Notifier, port: ChannelPort) -> None:
+    def __init__(self, deps: Deps, chat: ChatPort) -> None:
         self.deps = deps
-        self.notifier = notifier
-        self.port = port
+        self.notifier = DirectMessages(chat, deps.db)
+        self.port = chat
 
     def t(self, person: Person) -> Translator:
         return Translator(self.deps.language_of(person))
@@ -81,7 +80,7 @@ class MeetingFlow:
         if stored["join"] and department.channel:
             try:
                 self.port.join(department.channel)
-            except ChannelError as error:
+            except DeliveryError as error:
                 reason = t(messages.reason_key(error.code))
                 lines.append(
                     t("showcase.department.join_failed", channel=department.channel, reason=reason)

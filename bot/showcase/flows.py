@@ -4,7 +4,7 @@ to join, the leader's answer).
 
 Handlers call these with the acting person; these call the domain (domain.py, open_networks.py),
 decide who is told what, render what each reader sees (messages.py) and post through the
-ChannelPort and the Notifier. Channel posts are written in the organisation's language
+chat port (bot/core/chat.py). Channel posts are written in the organisation's language
 (NETVAERK_LANGUAGE): a channel has no language of its own.
 """
 
@@ -17,15 +17,15 @@ from sqlmodel import Session, col, select
 
 from bot.core import ui
 from bot.core.actor import Actor
+from bot.core.chat import ChatPort, DeliveryError, DirectMessages, Sent
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.core.reply import Reply
 from bot.showcase import channel_posts, messages, open_networks
 from bot.showcase import domain as showcase
-from bot.showcase.channel_posts import ChannelError, ChannelPort, PostOutcome
+from bot.showcase.channel_posts import PostOutcome
 from bot.showcase.rules import digest_items
 from storage.models import Department, Network, Person
 from storage.scheduling_models import OutboxMessage
@@ -50,10 +50,10 @@ class Shared:
 
 
 class ShowcaseFlow:
-    def __init__(self, deps: Deps, notifier: Notifier, port: ChannelPort) -> None:
+    def __init__(self, deps: Deps, chat: ChatPort) -> None:
         self.deps = deps
-        self.notifier = notifier
-        self.port = port
+        self.notifier = DirectMessages(chat, deps.db)
+        self.port = chat
 
     def t(self, person: Person) -> Translator:
         return Translator(self.deps.language_of(person))
@@ -213,8 +213,8 @@ class ShowcaseFlow:
             items = digest_items(session, [int(i) for i in row.payload.get("post_ids", [])])
         message = messages.result_digest(self.channel_t, items, outbox_id)
         # If the update fails the digest stays as it was; the recognition is stored.
-        with contextlib.suppress(ChannelError):
-            self.port.update(origin["channel"], origin["ts"], message)
+        with contextlib.suppress(DeliveryError):
+            self.port.update(Sent(origin["channel"], origin["ts"]), message)
 
     def recognised_text(self, actor: Actor, result_id: int, new: bool) -> str:
         with self.deps.db.session() as session:

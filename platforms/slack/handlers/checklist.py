@@ -18,18 +18,18 @@ from bot.checklist.messages import NOTE_FIELD
 from bot.checklist.my_employees import EMPLOYEE_FIELD
 from bot.core import actions, ui
 from bot.core.actor import Actor
+from bot.core.chat import DirectMessages
 from bot.core.deps import Deps
 from platforms.slack.actor import mentioned_user
 from platforms.slack.blocks import render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import on_click, on_form, open_form, origin_of, value_of
-from platforms.slack.notifier import SlackNotifier
 from storage.models import Person
 
 
 def _flow(deps: Deps, client: WebClient) -> ChecklistFlow:
-    return ChecklistFlow(deps, SlackNotifier(SlackChat(client)))
+    return ChecklistFlow(deps, DirectMessages(SlackChat(client), deps.db))
 
 
 def _ints(body: dict[str, Any]) -> list[int]:

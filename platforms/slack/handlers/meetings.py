@@ -16,15 +16,13 @@ from bot.core.deps import Deps
 from bot.meetings.commands import DEPARTMENT
 from bot.meetings.flows import MeetingFlow
 from platforms.slack.blocks import render_form
-from platforms.slack.channels import SlackChannels
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import on_click, on_form, open_form, reply, value_of
-from platforms.slack.notifier import SlackNotifier
 
 
 def flow_for(deps: Deps, client: WebClient) -> MeetingFlow:
-    return MeetingFlow(deps, SlackNotifier(SlackChat(client)), SlackChannels(client))
+    return MeetingFlow(deps, SlackChat(client))
 
 
 def department_command(request: CommandRequest) -> None:

@@ -21,7 +21,6 @@ from bot.showcase import commands, messages
 from bot.showcase.flows import ShowcaseFlow
 from bot.showcase.home import my_results, secretariat_results
 from platforms.slack.blocks import form_errors, read_form, render_form
-from platforms.slack.channels import SlackChannels
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import (
@@ -34,11 +33,10 @@ from platforms.slack.handlers.listeners import (
     reply,
     value_of,
 )
-from platforms.slack.notifier import SlackNotifier
 
 
 def flow_for(deps: Deps, client: WebClient) -> ShowcaseFlow:
-    return ShowcaseFlow(deps, SlackNotifier(SlackChat(client)), SlackChannels(client))
+    return ShowcaseFlow(deps, SlackChat(client))
 
 
 # --- sharing a result: the command, the shortcut, the button, the form, the preview --------
