@@ -10,9 +10,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.checklist import aggregate as checklist_aggregate
 from bot.checklist import commands, recommend
-from bot.checklist import privacy as checklist_privacy
 from bot.checklist.flows import ChecklistFlow
 from bot.checklist.messages import NOTE_FIELD
 from bot.checklist.my_employees import EMPLOYEE_FIELD
@@ -156,10 +154,6 @@ FORMS = (
 
 
 def register(app: App) -> None:
-    # Wiring by call, until the feature declaration (issue 10, part 10w) installs these through
-    # the composition root: App Home (my rounds, the secretariat's counts), erasure and retention.
-    checklist_aggregate.install_home_hooks()
-    checklist_privacy.install()
     for action_id, work in (
         (actions.CHECKLIST_START, start),
         (actions.CHECKLIST_RESUME, resume),

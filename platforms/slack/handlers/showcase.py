@@ -16,10 +16,8 @@ from slack_sdk import WebClient
 from bot.core import actions
 from bot.core.actor import Actor
 from bot.core.deps import Deps
-from bot.home.sections import SECTION_HOOKS
 from bot.showcase import commands, messages
 from bot.showcase.flows import ShowcaseFlow
-from bot.showcase.home import my_results, secretariat_results
 from platforms.slack.blocks import form_errors, read_form, render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
@@ -122,14 +120,6 @@ def retry(body: dict[str, Any], client: WebClient, deps: Deps, actor: Actor) -> 
 
 
 def register(app: App) -> None:
-    # Wiring by call, until the feature declaration (issue 10, part 10w) installs these through
-    # the composition root: the results' parts of App Home.
-    for hook, hooks in (
-        (my_results, SECTION_HOOKS.results),
-        (secretariat_results, SECTION_HOOKS.secretariat_results),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
     app.shortcut(actions.RESULT_SHORTCUT)(shortcut)
     for action_id, work in (
         (actions.RESULT_OPEN, open_from_button),
