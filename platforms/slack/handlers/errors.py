@@ -24,6 +24,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.refusal import Refusal
+from bot.operations.requests import mark_failed
 
 log = logging.getLogger("netvaerk.errors")
 
@@ -32,6 +33,7 @@ FAILED = "answer_failed"  # in the context of a request whose answer failed
 
 def log_failure(body: dict[str, Any], error: Exception) -> None:
     kind = body.get("type") or body.get("command") or "unknown"
+    mark_failed()  # the request's figures and log line count it as an error
     log.error("a %s request failed: %s", kind, type(error).__name__, exc_info=error)
 
 
