@@ -1,6 +1,10 @@
 """The checklist's use cases end to end: change the state, build what each person reads in their
 own language, and send it as direct messages through the chat port (bot/core/chat.py). Handlers
-call these with the acting person."""
+call these with the acting person.
+
+Who is told what is decided here: a point's message replaces the message clicked (`origin`), or
+arrives as a new direct message when the click came from elsewhere (App Home); a form's
+`submit_…` checks and stores before the form closes, its `tell_…` tells people after."""
 
 from __future__ import annotations
 
@@ -13,18 +17,24 @@ from bot.checklist import messages as checklist_messages
 from bot.checklist import puls_notes, recommend, talent
 from bot.checklist.domain import RoundState
 from bot.checklist.interest import interest_message
-from bot.checklist.my_employees import employees_of
+from bot.checklist.my_employees import employees_of, own_employee
 from bot.checklist.steps import steps_for
 from bot.core import ui
+from bot.core.actor import Actor
 from bot.core.chat import DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
-from bot.organisation.people import employees_in_networks
+from bot.organisation.people import employees_in_networks, person_by_platform_id
 from storage.checklist_models import Recommendation, TalentNomination
 from storage.models import Network, Person
+
+# The message clicked ({"channel", "ts"}), or None when the click came from App Home.
+Origin = dict[str, str] | None
+FormValues = dict[str, str | None]
+_SHOWN_MAX = 40  # of a word the person typed, repeated in an answer
 
 
 class ChecklistFlow:
@@ -38,7 +48,26 @@ class ChecklistFlow:
     def _today(self, person: Person) -> date:
         return now().astimezone(ZoneInfo(self.deps.timezone_of(person))).date()
 
+    def show(self, actor: Person, origin: Origin, message: ui.Message) -> ui.Message:
+        """In place of the message clicked, or as a new DM when clicked elsewhere (App Home)."""
+        if origin is not None:
+            self.notifier.replace(origin["channel"], origin["ts"], message)
+        else:
+            self.notifier.send(actor, message)
+        return message
+
+    def _confirm(self, actor: Person, text: str) -> None:
+        self.notifier.send(actor, ui.Message(text))
+
     # --- the round --------------------------------------------------------------------------------
+
+    def check_start(self, actor: Actor) -> str:
+        """`/netvaerk tjekliste`'s answer, before the round is sent: a personnel leader's."""
+        me = actor.require_person()
+        with self.deps.db.session() as session:
+            if not checklist.is_personnel_leader(session, me.id or 0):
+                raise Refusal("checklist.refusal.not_manager")
+        return actor.t("checklist.round.started_ephemeral")
 
     def start(self, actor: Person, started_by: str) -> ui.Message:
         """Start a round (or resume the open one) and send its current point as a new DM."""
@@ -49,11 +78,11 @@ class ChecklistFlow:
         self.notifier.send(actor, message)
         return message
 
-    def resume(self, actor: Person, round_id: int) -> ui.Message:
+    def resume(self, actor: Person, round_id: int, origin: Origin) -> ui.Message:
         """Where the round stopped (its first unanswered point), or its summary."""
         with self.deps.db.session() as session:
             state = checklist.state_of(session, checklist.own_round(session, actor, round_id))
-        return self.message_for(actor, state, state.position)
+        return self.show(actor, origin, self.message_for(actor, state, state.position))
 
     def message_for(self, actor: Person, state: RoundState, point: int | None) -> ui.Message:
         """The point to show, or the summary when there is none left."""
@@ -74,22 +103,24 @@ class ChecklistFlow:
             when = format_date(local.date(), t.language)
         return checklist_messages.summary(t, state, previous, when, steps)
 
-    def answer(self, actor: Person, round_id: int, point: int, value: str) -> ui.Message:
+    def answer(
+        self, actor: Person, round_id: int, point: int, value: str, origin: Origin
+    ) -> ui.Message:
         with self.deps.db.session() as session:
             outcome = checklist.answer(session, actor, round_id, point, value, now())
-        return self.message_for(actor, outcome.state, outcome.next_point)
+        return self.show(actor, origin, self.message_for(actor, outcome.state, outcome.next_point))
 
-    def goto(self, actor: Person, round_id: int, point: int) -> ui.Message:
+    def goto(self, actor: Person, round_id: int, point: int, origin: Origin) -> ui.Message:
         with self.deps.db.session() as session:
             state = checklist.view(session, actor, round_id, point)
-        return self.message_for(actor, state, point)
+        return self.show(actor, origin, self.message_for(actor, state, point))
 
-    def pause(self, actor: Person, round_id: int) -> ui.Message:
+    def pause(self, actor: Person, round_id: int, origin: Origin) -> ui.Message:
         with self.deps.db.session() as session:
             state = checklist.state_of(session, checklist.own_round(session, actor, round_id))
         if state.done:
-            return self.summary(actor, state)
-        return checklist_messages.paused(self.t(actor), state)
+            return self.show(actor, origin, self.summary(actor, state))
+        return self.show(actor, origin, checklist_messages.paused(self.t(actor), state))
 
     def note_form(
         self, actor: Person, round_id: int, point: int, origin: dict[str, str] | None
@@ -98,15 +129,20 @@ class ChecklistFlow:
             state = checklist.view(session, actor, round_id, point)
         return checklist_messages.note_form(self.t(actor), state, point, origin)
 
-    def submit_note(
-        self, actor: Person, metadata: str, text: str | None
-    ) -> tuple[ui.Message, dict[str, str] | None]:
+    def submit_note(self, actor: Person, metadata: str, values: FormValues) -> dict[str, object]:
         """Store the note; the point's message (to refresh where it was opened) and its origin."""
         ref = json.loads(metadata)
         round_id, point = int(ref["round"]), int(ref["point"])
+        text = values.get(checklist_messages.NOTE_FIELD)
         with self.deps.db.session() as session:
             state = checklist.set_note(session, actor, round_id, point, text, now())
-        return checklist_messages.point_message(self.t(actor), state, point), ref.get("origin")
+        message = checklist_messages.point_message(self.t(actor), state, point)
+        return {"message": message, "origin": ref.get("origin")}
+
+    def tell_note(self, actor: Person, stored: dict[str, object]) -> None:
+        origin, message = stored.get("origin"), stored["message"]
+        if isinstance(origin, dict) and isinstance(message, ui.Message):
+            self.notifier.replace(origin["channel"], origin["ts"], message)
 
     # --- point 1: talent --------------------------------------------------------------------------
 
@@ -122,6 +158,33 @@ class ChecklistFlow:
             nomination = talent.nominate(session, actor, employee, note, tell)
         assert nomination.id is not None
         return nomination.id
+
+    def nominate_named(self, actor: Actor, user_id: str | None, args: str) -> str:
+        """`/netvaerk talent @person [note]`: the nomination, without telling the employee."""
+        me = actor.require_person()
+        with self.deps.db.session() as session:
+            employee = person_by_platform_id(session, actor.platform, user_id) if user_id else None
+        if employee is None or not employee.active:
+            who = args.split()[0][:_SHOWN_MAX]
+            unknown = actor.t("checklist.talent.unknown_person", who=who)
+            return unknown + "\n" + actor.t("checklist.talent.usage")
+        self.nominate(me, employee, args.partition(" ")[2].strip() or None, tell=False)
+        return actor.t("checklist.talent.done", name=employee.name)
+
+    def submit_talent(
+        self, actor: Person, _metadata: str, values: FormValues
+    ) -> ui.FormErrors | int:
+        employee_id, note_text, tell, errors = talent.read_talent(self.t(actor), values)
+        if errors:
+            return errors
+        with self.deps.db.session() as session:
+            employee = session.get(Person, employee_id)
+        if employee is None or not employee.active:
+            raise Refusal("checklist.talent.not_allowed")
+        return self.nominate(actor, employee, note_text, tell)
+
+    def tell_talent(self, actor: Person, nomination_id: int) -> None:
+        self._confirm(actor, self.notify_nomination(actor, int(nomination_id)))
 
     def notify_nomination(self, actor: Person, nomination_id: int) -> str:
         """Tell the employee if the nominator chose so; the confirmation for the nominator.
@@ -163,6 +226,17 @@ class ChecklistFlow:
         assert found.id is not None
         return found.id
 
+    def submit_recommend(
+        self, actor: Person, _metadata: str, values: FormValues
+    ) -> ui.FormErrors | int:
+        employee_id, network_id, errors = recommend.read_recommend(self.t(actor), values)
+        if errors:
+            return errors
+        return self.recommend(actor, employee_id, network_id)
+
+    def tell_recommend(self, actor: Person, recommendation_id: int) -> None:
+        self._confirm(actor, self.notify_recommendation(int(recommendation_id)))
+
     def _recommendation(
         self, recommendation_id: int
     ) -> tuple[Recommendation, Person, Person, Network | None]:
@@ -196,10 +270,13 @@ class ChecklistFlow:
         return t("checklist.recommend.done", employee=employee.name, network=network.name)
 
     def answer_recommendation(
-        self, actor: Person, recommendation_id: int, kind: str, yes: bool
+        self, actor: Person, recommendation_id: int, kind: str, yes: bool, origin: Origin
     ) -> ui.Message:
-        """The employee's answer: tell the manager (and for a network, ask its leader). The
-        text that replaces the question for the employee."""
+        """The employee's answer: tell the manager (and for a network, ask its leader); what
+        the employee reads replaces the question."""
+        return self.show(actor, origin, self._answered(actor, recommendation_id, kind, yes))
+
+    def _answered(self, actor: Person, recommendation_id: int, kind: str, yes: bool) -> ui.Message:
         with self.deps.db.session() as session:
             outcome = recommend.answer(session, actor, recommendation_id, kind, yes, now())
         found, manager, employee, network = self._recommendation(recommendation_id)
@@ -233,7 +310,7 @@ class ChecklistFlow:
             )
         return ui.Message(t("checklist.recommend.declined"))
 
-    def add_member(self, actor: Person, recommendation_id: int) -> ui.Message:
+    def add_member(self, actor: Person, recommendation_id: int, origin: Origin) -> ui.Message:
         with self.deps.db.session() as session:
             outcome = recommend.add_member(session, actor, recommendation_id, now())
         _found, _manager, employee, network = self._recommendation(recommendation_id)
@@ -245,9 +322,10 @@ class ChecklistFlow:
                     self.t(employee)("checklist.recommend.added_employee", network=network.name)
                 ),
             )
-        return ui.Message(
-            self.t(actor)("checklist.recommend.added", employee=employee.name, network=network.name)
+        added = self.t(actor)(
+            "checklist.recommend.added", employee=employee.name, network=network.name
         )
+        return self.show(actor, origin, ui.Message(added))
 
     # --- points 6 and 8: present at the department meeting ----------------------------------------
 
@@ -265,6 +343,21 @@ class ChecklistFlow:
         assert found.id is not None
         return found.id
 
+    def submit_present(
+        self, actor: Person, _metadata: str, values: FormValues
+    ) -> ui.FormErrors | dict[str, object]:
+        employee_id, note_text, errors = recommend.read_employee_and_text(
+            self.t(actor), values, recommend.NOTE_FIELD, required=False
+        )
+        if errors:
+            return errors
+        return {"id": self.invite_to_present(actor, employee_id), "note": note_text}
+
+    def tell_present(self, actor: Person, stored: dict[str, object]) -> None:
+        note = stored.get("note")
+        text = self.notify_recommendation(int(str(stored["id"])), str(note) if note else None)
+        self._confirm(actor, text)
+
     # --- point 7: recognition ---------------------------------------------------------------------
 
     def recognise_form(self, actor: Person) -> ui.Form:
@@ -275,25 +368,38 @@ class ChecklistFlow:
         return recommend.recognise_form(self.t(actor), employees)
 
     def check_employee(self, actor: Person, employee_id: int | None) -> Person:
-        from bot.checklist.my_employees import own_employee
-
         with self.deps.db.session() as session:
             employee = own_employee(session, actor, employee_id)
         if employee is None:
             raise Refusal("checklist.refusal.no_employees")
         return employee
 
-    def recognise(self, actor: Person, employee: Person, text: str) -> str:
+    def submit_recognise(
+        self, actor: Person, _metadata: str, values: FormValues
+    ) -> ui.FormErrors | dict[str, object]:
+        employee_id, text, errors = recommend.read_employee_and_text(
+            self.t(actor), values, recommend.MESSAGE_FIELD, required=True
+        )
+        if errors:
+            return errors
+        employee = self.check_employee(actor, employee_id)
+        return {"employee_id": employee.id, "text": text}
+
+    def tell_recognise(self, actor: Person, stored: dict[str, object]) -> None:
+        """Sent, not stored: what was written is between the two of them."""
+        employee = self.check_employee(actor, int(str(stored["employee_id"])))
+        text = str(stored["text"])
         self.notifier.send(employee, recommend.recognition_message(self.t(employee), actor, text))
-        return self.t(actor)("checklist.recognise.done", employee=employee.name)
+        self._confirm(actor, self.t(actor)("checklist.recognise.done", employee=employee.name))
 
     # --- point 5: interest, now -------------------------------------------------------------------
 
-    def interest_now(self, actor: Person) -> ui.Message:
+    def send_interest(self, actor: Person) -> None:
+        """Who of the employees is interested now, as a new DM."""
         t = self.t(actor)
         with self.deps.db.session() as session:
             message = interest_message(session, t, actor, now())
-        return message or ui.Message(t("checklist.interest.none"))
+        self.notifier.send(actor, message or ui.Message(t("checklist.interest.none")))
 
     # --- points 9 and 10: PULS talking points -----------------------------------------------------
 
@@ -307,11 +413,20 @@ class ChecklistFlow:
             raise Refusal("checklist.refusal.no_employees")
         return puls_notes.puls_form(self.t(actor), employees, point, initial)
 
-    def add_puls_note(
-        self, actor: Person, employee_id: int | None, text: str, point: int | None
-    ) -> str:
+    def submit_puls_note(
+        self, actor: Person, metadata: str, values: FormValues
+    ) -> ui.FormErrors | str:
+        employee_id, text, errors = recommend.read_employee_and_text(
+            self.t(actor), values, puls_notes.TEXT_FIELD, required=True
+        )
+        if errors:
+            return errors
+        point = puls_notes.read_point(metadata)
         with self.deps.db.session() as session:
-            note = puls_notes.add_note(session, actor, employee_id, text, point)
+            note = puls_notes.add_note(session, actor, employee_id, text or "", point)
             employee = session.get(Person, note.employee_id)
         assert employee is not None
         return self.t(actor)("checklist.puls.done", employee=employee.name)
+
+    def tell_puls_note(self, actor: Person, done: str) -> None:
+        self._confirm(actor, str(done))

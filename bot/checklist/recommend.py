@@ -21,9 +21,9 @@ from bot.checklist.my_employees import employee_choice, int_or_none, own_employe
 from bot.core import actions, audit, ui
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
-from bot.organisation.people import networks_of
+from bot.organisation.people import in_network, join_network, networks_of
 from storage.checklist_models import Recommendation
-from storage.models import Network, NetworkMember, Person
+from storage.models import Network, Person
 
 NETWORK_FIELD = "network"
 NOTE_FIELD = "note"
@@ -70,19 +70,6 @@ def networks_text(session: Session, t: Translator, today: date) -> str:
     return "\n".join(lines)
 
 
-def _in_network(session: Session, person_id: int, network: Network) -> bool:
-    if network.leader_id == person_id:
-        return True
-    return (
-        session.exec(
-            select(NetworkMember.id).where(
-                NetworkMember.network_id == network.id, NetworkMember.person_id == person_id
-            )
-        ).first()
-        is not None
-    )
-
-
 def _store(
     session: Session, actor: Person, employee: Person, kind: str, network_id: int | None
 ) -> Recommendation:
@@ -112,7 +99,7 @@ def recommend_network(
     network = next((n for n in open_networks(session, today) if n.id == network_id), None)
     if network is None:
         raise Refusal("checklist.refusal.no_networks")
-    if _in_network(session, employee.id or 0, network):
+    if in_network(session, employee.id or 0, network):
         raise Refusal("checklist.recommend.already", employee=employee.name, network=network.name)
     return _store(session, actor, employee, NETWORK, network.id)
 
@@ -153,8 +140,7 @@ def add_member(session: Session, actor: Person, recommendation_id: int, now: dat
         raise Refusal("checklist.recommend.not_leader")
     if recommendation.status == "added":
         return Answer(recommendation, False)
-    if not _in_network(session, recommendation.employee_id, network):
-        session.add(NetworkMember(network_id=network.id or 0, person_id=recommendation.employee_id))
+    join_network(session, network, recommendation.employee_id)
     recommendation.status = "added"
     recommendation.answered_at = now
     session.add(recommendation)

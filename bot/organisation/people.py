@@ -85,6 +85,23 @@ def networks_of(session: Session, person_id: int) -> list[Network]:
     return sorted(found.values(), key=_by_name)
 
 
+def in_network(session: Session, person_id: int, network: Network) -> bool:
+    """Whether the person leads or participates in the network."""
+    if network.leader_id == person_id:
+        return True
+    member = select(NetworkMember.id).where(
+        NetworkMember.network_id == network.id, NetworkMember.person_id == person_id
+    )
+    return session.exec(member).first() is not None
+
+
+def join_network(session: Session, network: Network, person_id: int) -> None:
+    """The network's leader takes the person in (after asking them through a recommendation or
+    an open call); nothing changes for someone in it already. The caller commits."""
+    if not in_network(session, person_id, network):
+        session.add(NetworkMember(network_id=network.id or 0, person_id=person_id))
+
+
 def employees_in_networks(session: Session, manager_id: int) -> list[tuple[Person, Network]]:
     """(employee, network) for each active employee of the manager who leads or joins a network:
     employees in the order of their IDs, each one's networks by name. One query, whatever the

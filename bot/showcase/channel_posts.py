@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from bot.core import ui
 from bot.core.chat import ChatPort, DeliveryError, Sent
 from bot.core.clock import now
+from bot.showcase.domain import posts_of
 from storage.db import Database
 from storage.models import Department
 from storage.showcase_models import ChannelPost, PostStatus
@@ -83,6 +84,18 @@ def _finish(
         return post
 
 
+def _posted_places(db: Database, kind: str, ref_id: int) -> list[tuple[ChannelPost, Sent]]:
+    """Where (kind, ref) stands posted, each place once: two departments may share a channel."""
+    with db.session() as session:
+        posts = [p for p in posts_of(session, kind, ref_id) if p.status == PostStatus.POSTED]
+    places: dict[tuple[str, str], ChannelPost] = {}
+    for post in posts:
+        where = (post.posted_channel or post.channel or "", post.ts or "")
+        if all(where):
+            places.setdefault(where, post)
+    return [(post, Sent(*where)) for where, post in places.items()]
+
+
 def _ready(post: ChannelPost, moment: datetime) -> bool:
     if post.status == PostStatus.PENDING:
         return True
@@ -99,13 +112,7 @@ def post_all(
     """Post every pending copy of (kind, ref); returns where it went and where it did not."""
     outcome = PostOutcome()
     with db.session() as session:
-        posts = list(
-            session.exec(
-                select(ChannelPost)
-                .where(ChannelPost.kind == kind, ChannelPost.ref_id == ref_id)
-                .order_by(col(ChannelPost.id))
-            ).all()
-        )
+        posts = posts_of(session, kind, ref_id)
         message = render(session)
         moment = now()
         claimed = [p for p in posts if _ready(p, moment) and _claim(session, p, moment)]
@@ -133,11 +140,7 @@ def post_all(
         done[channel] = sent
         _finish(db, post_id, sent=sent)
     with db.session() as session:
-        for post in session.exec(
-            select(ChannelPost)
-            .where(ChannelPost.kind == kind, ChannelPost.ref_id == ref_id)
-            .order_by(col(ChannelPost.id))
-        ).all():
+        for post in posts_of(session, kind, ref_id):
             if post.status == PostStatus.POSTED:
                 outcome.posted.append(post)
             elif post.status == PostStatus.DIGEST:
@@ -198,49 +201,21 @@ def retry_failed(db: Database, kind: str, ref_id: int) -> int:
 
 def update_all(db: Database, port: ChatPort, kind: str, ref_id: int, message: ui.Message) -> int:
     """Replace every posted copy (e.g. with the new "Anerkendt af …" line). Returns how many."""
-    with db.session() as session:
-        posts = list(
-            session.exec(
-                select(ChannelPost).where(
-                    ChannelPost.kind == kind,
-                    ChannelPost.ref_id == ref_id,
-                    ChannelPost.status == PostStatus.POSTED,
-                )
-            ).all()
-        )
-    seen: set[tuple[str, str]] = set()
-    for post in posts:
-        where = (post.posted_channel or post.channel or "", post.ts or "")
-        if where in seen or not all(where):
-            continue
-        seen.add(where)
+    places = _posted_places(db, kind, ref_id)
+    for post, sent in places:
         try:
-            port.update(Sent(*where), replace(message, metadata=None))
+            port.update(sent, replace(message, metadata=None))
         except DeliveryError as error:
             log.warning("updating channel post %s failed: %s", post.id, error.code)
-    return len(seen)
+    return len(places)
 
 
 def reply_all(db: Database, port: ChatPort, kind: str, ref_id: int, message: ui.Message) -> int:
     """A follow-up in the thread of every posted copy."""
-    with db.session() as session:
-        posts = list(
-            session.exec(
-                select(ChannelPost).where(
-                    ChannelPost.kind == kind,
-                    ChannelPost.ref_id == ref_id,
-                    ChannelPost.status == PostStatus.POSTED,
-                )
-            ).all()
-        )
-    seen: set[tuple[str, str]] = set()
-    for post in posts:
-        where = (post.posted_channel or post.channel or "", post.ts or "")
-        if where in seen or not all(where):
-            continue
-        seen.add(where)
+    places = _posted_places(db, kind, ref_id)
+    for post, sent in places:
         try:
-            port.send(where[0], message, thread=where[1])
+            port.send(sent.channel, message, thread=sent.ts)
         except DeliveryError as error:
             log.warning("follow-up to channel post %s failed: %s", post.id, error.code)
-    return len(seen)
+    return len(places)

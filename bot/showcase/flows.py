@@ -1,28 +1,46 @@
-"""The result use cases end to end: the form, the preview, sharing, recognising, following up.
+"""The showcase's use cases end to end: results (the form, the preview, sharing, recognising,
+following up, the secretariat's "Prøv igen") and open networks (the call for participants, asking
+to join, the leader's answer).
 
-Handlers call these with the acting person; these call the domain (showcase.py), render what
-each reader sees (showcase_messages.py) and post through the chat port (bot/core/chat.py).
-Channel posts are written in the organisation's language (NETVAERK_LANGUAGE): a channel has
-no language of its own.
+Handlers call these with the acting person; these call the domain (domain.py, open_networks.py),
+decide who is told what, render what each reader sees (messages.py) and post through the
+chat port (bot/core/chat.py). Channel posts are written in the organisation's language
+(NETVAERK_LANGUAGE): a channel has no language of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.core import ui
-from bot.core.chat import ChatPort, DirectMessages
+from bot.core.actor import Actor
+from bot.core.chat import ChatPort, DeliveryError, DirectMessages, Sent
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
-from bot.showcase import channel_posts, messages
+from bot.core.reply import Reply
+from bot.showcase import channel_posts, messages, open_networks
 from bot.showcase import domain as showcase
 from bot.showcase.channel_posts import PostOutcome
+from bot.showcase.rules import digest_items
 from storage.models import Department, Network, Person
-from storage.showcase_models import NetworkResult, PostKind, ResultStatus
+from storage.scheduling_models import OutboxMessage
+from storage.showcase_models import ChannelPost, NetworkResult, PostKind, ResultStatus
+
+FormValues = dict[str, str | None]
+
+
+def department_names(session: Session) -> dict[int, str]:
+    departments = session.exec(select(Department).order_by(col(Department.name))).all()
+    return {d.id or 0: d.name for d in departments}
+
+
+def _where(posts: list[ChannelPost], names: dict[int, str]) -> str:
+    return ", ".join(names.get(p.department_id, "?") for p in posts)
 
 
 @dataclass(frozen=True)
@@ -141,7 +159,20 @@ class ShowcaseFlow:
         channel_posts.retry_failed(self.deps.db, kind, ref_id)
         if kind == PostKind.RESULT:
             return self.post_result(ref_id)
+        if kind == PostKind.OPEN_CALL:
+            return self.post_call(ref_id)
         return None
+
+    def retry_posts(self, actor: Actor, kind: str, ref_id: int) -> Reply:
+        """The secretariat's "Prøv igen" on a post that failed: where it went this time."""
+        if actor.person is None or not actor.person.is_secretariat:
+            raise Refusal("showcase.refusal.not_secretariat")
+        outcome = self.retry(kind, ref_id)
+        assert outcome is not None
+        with self.deps.db.session() as session:
+            names = department_names(session)
+        posted, failed = _where(outcome.posted, names) or "–", _where(outcome.failed, names) or "–"
+        return Reply.text(actor.t("showcase.retry.done", posted=posted, failed=failed))
 
     # --- recognition --------------------------------------------------------------------
 
@@ -154,12 +185,43 @@ class ShowcaseFlow:
             channel_posts.update_all(self.deps.db, self.port, PostKind.RESULT, result_id, message)
         return new
 
-    def recognised_text(self, actor: Person, result_id: int, new: bool) -> str:
+    def recognise_clicked(
+        self,
+        actor: Actor,
+        result_id: int,
+        digest_id: int | None,
+        origin: dict[str, str] | None,
+        direct: bool,
+    ) -> Reply | None:
+        """ "Anerkend" on a post, in a digest (`digest_id`, its outbox row) or in the nudge sent
+        by direct message (`direct`): the nudge is done now, so it is answered in place; in a
+        channel the person is told only when they had recognised it already."""
+        me = actor.require_person()
+        new = self.recognise(me, result_id)
+        text = self.recognised_text(actor, result_id, new)
+        if direct:
+            return Reply.instead(text)
+        if digest_id is not None and new and origin is not None:
+            self.update_digest(digest_id, origin)
+        return None if new else Reply.text(text)
+
+    def update_digest(self, outbox_id: int, origin: dict[str, str]) -> None:
+        with self.deps.db.session() as session:
+            row = session.get(OutboxMessage, outbox_id)
+            if row is None or not origin.get("ts"):
+                return
+            items = digest_items(session, [int(i) for i in row.payload.get("post_ids", [])])
+        message = messages.result_digest(self.channel_t, items, outbox_id)
+        # If the update fails the digest stays as it was; the recognition is stored.
+        with contextlib.suppress(DeliveryError):
+            self.port.update(Sent(origin["channel"], origin["ts"]), message)
+
+    def recognised_text(self, actor: Actor, result_id: int, new: bool) -> str:
         with self.deps.db.session() as session:
             result = showcase.get_result(session, result_id)
             poster = session.get(Person, result.posted_by_id)
         key = "showcase.recognise.done" if new else "showcase.recognise.already"
-        return self.t(actor)(key, name=poster.name if poster else "?", title=result.title)
+        return actor.t(key, name=poster.name if poster else "?", title=result.title)
 
     # --- follow-ups in the thread -------------------------------------------------------
 
@@ -178,6 +240,110 @@ class ShowcaseFlow:
         reply = messages.follow_up_reply(self.channel_t, actor, text)
         return channel_posts.reply_all(self.deps.db, self.port, PostKind.RESULT, result_id, reply)
 
-    def person(self, person_id: int) -> Person | None:
+    def submit_follow_up(
+        self, actor: Person, metadata: str, values: FormValues
+    ) -> ui.FormErrors | dict[str, object]:
+        text = values.get("text")
+        if not text:
+            errors = ui.FormErrors()
+            errors.add("text", self.t(actor)("showcase.error.required"))
+            return errors
+        return {"result": int(metadata), "text": text}
+
+    def tell_follow_up(self, actor: Person, stored: dict[str, object]) -> None:
+        self.follow_up(actor, int(str(stored["result"])), str(stored["text"]))
+
+    # --- open networks: the call, asking to join, the leader's answer --------------------
+
+    def open_call_form(self, actor: Actor) -> ui.Form:
+        me = actor.require_person()
         with self.deps.db.session() as session:
-            return session.get(Person, person_id)
+            networks = open_networks.led_networks(session, me.id or 0)
+            departments = list(
+                session.exec(select(Department).order_by(col(Department.name))).all()
+            )
+        if not networks:
+            raise Refusal("showcase.refusal.not_leader")
+        return open_networks.open_call_form(actor.t, networks, departments)
+
+    def submit_open_call(
+        self, actor: Person, _metadata: str, values: FormValues
+    ) -> ui.FormErrors | int:
+        with self.deps.db.session() as session:
+            call, errors = open_networks.create_call(session, self.t(actor), actor, values)
+        if errors or call is None:
+            return errors
+        return call.id or 0
+
+    def post_call(self, call_id: int) -> PostOutcome:
+        return channel_posts.post_all(
+            self.deps.db,
+            self.port,
+            PostKind.OPEN_CALL,
+            call_id,
+            lambda session: open_networks.render_call(session, self.channel_t, call_id),
+        )
+
+    def tell_open_call(self, actor: Person, call_id: int) -> None:
+        """Post the call to the departments chosen; tell the leader where it went."""
+        outcome = self.post_call(int(call_id))
+        with self.deps.db.session() as session:
+            names = department_names(session)
+        t = self.t(actor)
+        posted = _where(outcome.posted, names)
+        lines = [t("showcase.open.posted", where=posted)] if outcome.posted else []
+        if outcome.failed:
+            failed = "\n".join(
+                t(
+                    "showcase.shared.failed_line",
+                    department=names.get(post.department_id, "?"),
+                    reason=t(messages.reason_key(post.error or "other")),
+                )
+                for post in outcome.failed
+            )
+            lines.append(t("showcase.shared.failed", lines=failed))
+        self.notifier.send(actor, messages.answered("\n\n".join(lines)))
+
+    def ask_to_join(self, actor: Actor, call_id: int) -> Reply:
+        """ "Vil du være med?": the network's leader is asked; the employee hears so."""
+        me = actor.require_person()
+        with self.deps.db.session() as session:
+            request, new = open_networks.request_join(session, me, call_id)
+            network = session.get(Network, request.network_id)
+            assert network is not None
+            leader = session.get(Person, network.leader_id)
+            department = session.get(Department, me.department_id) if me.department_id else None
+        assert leader is not None
+        if not new:
+            return Reply.text(actor.t("showcase.open.already_asked", network=network.name))
+        where = department.name if department else "–"
+        question = open_networks.join_request_message(self.t(leader), request, network, me, where)
+        self.notifier.send(leader, question)
+        return Reply.text(actor.t("showcase.open.asked", network=network.name, leader=leader.name))
+
+    def decide_join(self, actor: Actor, request_id: int, yes: bool) -> Reply:
+        """The leader's answer replaces the question; the employee is told, and on yes their
+        personnel leader too (the seed's task 2 starts there)."""
+        me = actor.require_person()
+        with self.deps.db.session() as session:
+            request, changed = open_networks.decide_join(session, me, request_id, yes)
+            network = session.get(Network, request.network_id)
+            employee = session.get(Person, request.person_id)
+            manager = (
+                session.get(Person, employee.manager_id)
+                if employee and employee.manager_id
+                else None
+            )
+        assert network is not None and employee is not None
+        accepted = request.status == "accepted"
+        key = "showcase.open.decided_yes" if accepted else "showcase.open.decided_no"
+        answered = Reply.instead(actor.t(key, name=employee.name, network=network.name))
+        if not changed:
+            return answered
+        told = "showcase.open.employee_yes" if yes else "showcase.open.employee_no"
+        text = self.t(employee)(told, network=network.name, leader=me.name)
+        self.notifier.send(employee, messages.answered(text))
+        if yes and manager is not None and manager.active:
+            told_manager = open_networks.manager_told(self.t(manager), employee, network, me)
+            self.notifier.send(manager, told_manager)
+        return answered

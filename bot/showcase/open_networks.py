@@ -19,9 +19,10 @@ from bot.core import actions, audit, ui
 from bot.core.clock import now
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
+from bot.organisation.people import in_network, join_network
 from bot.showcase.domain import create_posts, running
 from bot.showcase.messages import escape
-from storage.models import Department, Network, NetworkMember, Person
+from storage.models import Department, Network, Person
 from storage.showcase_models import JoinRequest, JoinStatus, OpenCall, PostKind
 
 NOTE_MAX = 1000
@@ -155,14 +156,7 @@ def request_join(session: Session, actor: Person, call_id: int) -> tuple[JoinReq
     network = session.get(Network, call.network_id) if call else None
     if call is None or network is None or not running(network, now().date()):
         raise Refusal("showcase.refusal.call_closed")
-    if (
-        network.leader_id == actor.id
-        or session.exec(
-            select(NetworkMember.id).where(
-                NetworkMember.network_id == network.id, NetworkMember.person_id == actor.id
-            )
-        ).first()
-    ):
+    if in_network(session, actor.id or 0, network):
         raise Refusal("showcase.refusal.already_member", network=network.name)
     existing = session.exec(
         select(JoinRequest).where(
@@ -210,14 +204,7 @@ def decide_join(
     )
     new = changed.rowcount == 1  # type: ignore[attr-defined]
     if new and yes:
-        exists = session.exec(
-            select(NetworkMember.id).where(
-                NetworkMember.network_id == network.id,
-                NetworkMember.person_id == request.person_id,
-            )
-        ).first()
-        if exists is None:
-            session.add(NetworkMember(network_id=network.id or 0, person_id=request.person_id))
+        join_network(session, network, request.person_id)
     if new:
         audit.record(
             session,

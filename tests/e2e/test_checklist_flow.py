@@ -6,6 +6,7 @@ click, and the summary whose every next-step button is pressed and does what it 
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlmodel import select
 from bot.checklist import domain as checklist
 from bot.core import actions
 from bot.core.clock import now
+from emulator.clock import real_monotonic
 from storage.checklist_models import (
     ChecklistAnswer,
     ChecklistRound,
@@ -330,3 +332,29 @@ def test_talent_and_networks_commands(env: SlackEnv) -> None:
     with env.db.session() as s:
         (nomination,) = s.exec(select(TalentNomination)).all()
         assert nomination.note == "God til at samle folk"
+
+
+def test_a_refusal_after_an_app_home_click_is_told_by_direct_message(env: SlackEnv) -> None:
+    """App Home clicks carry no response_url: the refusal reaches the person as a DM."""
+    api, slack = env.api, env.slack
+    with freeze_time(MONDAY, tick=True):
+        assert slack.app_home_opened("ULARS").status == 200
+        deadline = real_monotonic() + 5
+        while "Tag tjeklisten" not in text_of(api.home_view("ULARS") or {}):
+            assert real_monotonic() < deadline, "no checklist in Lars's App Home"
+            time.sleep(0.02)
+        # Since the page was drawn, the import moved Lars's employees to another leader.
+        with env.db.session() as s:
+            for person in s.exec(select(Person).where(Person.manager_id == env.org.lars.id)):
+                person.manager_id = env.org.mette.id
+                s.add(person)
+            s.commit()
+        clicked = slack.click("ULARS", actions.CHECKLIST_START, view=api.home_view("ULARS"))
+        assert clicked.status == 200 and clicked.acked_in_time
+        told = wait_dm(api, "ULARS", "Tjeklisten er til personaleledere")
+        assert "Jeg kan ikke se, at du er personaleleder" in text_of(told)
+        settle(api)
+    assert api.responses == []  # nothing went to a response_url: there was none
+    assert "noget gik galt" not in "\n".join(text_of(m) for m in dms(api, "ULARS"))
+    with env.db.session() as s:
+        assert s.exec(select(ChecklistRound)).all() == []

@@ -17,13 +17,26 @@ from platforms.slack.handlers import (
     context,
     errors,
     home,
+    meetings,
+    open_networks,
     privacy,
     reminders,
     secretariat,
     showcase,
 )
 
-FEATURES = (booking, reminders, home, privacy, secretariat)
+# The order of help: each feature's commands in turn.
+FEATURES = (
+    booking,
+    reminders,
+    home,
+    privacy,
+    secretariat,
+    checklist,
+    showcase,
+    meetings,
+    open_networks,
+)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -31,8 +44,5 @@ def register(app: App, deps: Deps) -> None:
     errors.register(app)
     for feature in FEATURES:
         feature.register(app)
-    # Not yet converted to module-level listeners: they still close over `deps`.
-    checklist.register(app, deps)
-    showcase.register(app, deps)
     routes = [route for feature in FEATURES for route in feature.ROUTES]
-    command.register(app, [*routes, *checklist.ROUTES, *showcase.ROUTES])
+    command.register(app, routes)

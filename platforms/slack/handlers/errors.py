@@ -28,6 +28,8 @@ from bot.operations.requests import mark_failed
 
 log = logging.getLogger("netvaerk.errors")
 
+FAILED = "answer_failed"  # in the context of a request whose answer failed
+
 
 def log_failure(body: dict[str, Any], error: Exception) -> None:
     kind = body.get("type") or body.get("command") or "unknown"
@@ -74,11 +76,17 @@ def answer(
     listener that acknowledged already answers a refusal through the response_url, like the
     rest of its answers."""
     acked = lazy or context.ack.response is not None
+    if not lazy:
+        # The request's work after the answer (its lazy part) is not done: the answer failed.
+        context[FAILED] = True
     if isinstance(error, Refusal):
         log.info("a %s request was refused: %s", body.get("type") or "command", error.key)
     else:
         log_failure(body, error)
-    done = BoltResponse(status=200, body="")  # Slack shows its own error for a 500
+    # What Slack was told already stands (e.g. "clear" closing a modal); else an empty 200:
+    # Slack shows its own error for a 500.
+    done = context.ack.response if acked and not lazy and context.ack.response else None
+    done = done or BoltResponse(status=200, body="")
     actor, deps = context.get("actor"), context.get("deps")
     if not isinstance(actor, Actor) or not isinstance(deps, Deps):
         return done  # nobody to tell

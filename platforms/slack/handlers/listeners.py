@@ -10,14 +10,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
+from bot.core import ui
+from bot.core.actor import Actor
+from bot.core.deps import Deps
+from bot.core.reply import Reply
 from bot.core.unit_of_work import UnitOfWork
-from platforms.slack.blocks import action_pattern
-from platforms.slack.handlers.errors import answer
+from platforms.slack.blocks import action_pattern, form_errors, read_form, render_message
+from platforms.slack.handlers.errors import FAILED, answer, tell
+from storage.models import Person
 
 _NEEDED = ("body", "client", "context")
 
@@ -28,13 +34,16 @@ def just_ack(ack: Ack) -> None:
 
 def guarded(func: Callable[..., None]) -> Callable[..., None]:
     """A lazy function whose failure or refusal still reaches the person through the one error
-    path (Bolt would only log it), and whose unit of work is closed when it is done."""
+    path (Bolt would only log it), and whose unit of work is closed when it is done. It does not
+    run when the request's answer failed (a refusal before the ack was told already)."""
     wanted = inspect.signature(func).parameters
 
     @wraps(func)
     def run(**kwargs: Any) -> None:
         context: BoltContext = kwargs["context"]
         try:
+            if context.get(FAILED):
+                return
             func(**{name: value for name, value in kwargs.items() if name in wanted})
         except Exception as error:
             answer(error, kwargs["body"], kwargs["client"], context, lazy=True)
@@ -81,6 +90,45 @@ def on_submit(
     app.view(callback_id, middleware=[errors_next_to])(ack=store, lazy=lazy)
 
 
+Flow = TypeVar("Flow")
+_STORED = "form_stored"
+
+
+def on_form(
+    app: App,
+    callback: str,
+    field: str,
+    flow: Callable[[Deps, WebClient], Flow],
+    submit: Callable[[Flow, Person, str, dict[str, str | None]], Any],
+    tell: Callable[[Flow, Person, Any], None],
+) -> None:
+    """A form whose flow checks and stores it before the ack (`submit`: the form's problems,
+    shown inline, or what was stored) and tells people after it (`tell`, given what was
+    stored)."""
+
+    def store(
+        ack: Ack,
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        deps: Deps,
+        actor: Actor,
+    ) -> None:
+        metadata = str(view.get("private_metadata") or "")
+        stored = submit(flow(deps, client), actor.require_person(), metadata, read_form(view))
+        if isinstance(stored, ui.FormErrors):
+            ack(**form_errors(stored))
+            return
+        context[_STORED] = stored
+        ack()
+
+    def told(client: WebClient, context: BoltContext, deps: Deps, actor: Actor) -> None:
+        if _STORED in context:
+            tell(flow(deps, client), actor.require_person(), context[_STORED])
+
+    on_submit(app, callback, field, store, told)
+
+
 def value_of(body: dict[str, Any]) -> str:
     """The clicked button's value."""
     return str(body["actions"][0].get("value", ""))
@@ -96,3 +144,17 @@ def origin_of(body: dict[str, Any]) -> dict[str, str] | None:
 
 def open_form(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
     client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def reply(client: WebClient, body: dict[str, Any], actor: Actor, told: Reply | None) -> None:
+    """What the flow decided to tell the person who clicked (bot/core/reply.py): in place of
+    the message clicked, or ephemeral under it (a DM where there is none, as in App Home)."""
+    if told is None:
+        return
+    response_url = body.get("response_url")
+    if told.in_place and response_url:
+        WebhookClient(response_url).send_dict(
+            {**render_message(told.message), "replace_original": True}
+        )
+        return
+    tell(client, body, actor, told.message.text)

@@ -14,7 +14,6 @@ from bot.core import actions, ui
 from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.permissions import Action
-from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
 from bot.secretariat import commands, flows
 from platforms.slack.blocks import form_errors, read_form, render_form, render_message
@@ -36,10 +35,7 @@ def report_check(request: CommandRequest) -> None:
 
 
 def report_later(request: CommandRequest) -> None:
-    try:
-        send_report(request.client, request.uow, request.actor)
-    except Refusal:
-        return  # already answered in the ack
+    send_report(request.client, request.uow, request.actor)  # not run when refused in the ack
 
 
 ROUTES = (
