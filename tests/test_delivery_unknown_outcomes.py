@@ -4,6 +4,7 @@ that never ends reaches a final state that is reported; a working worker keeps i
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -171,8 +172,7 @@ def test_the_heartbeat_keeps_a_working_workers_claims_and_a_dead_ones_run_out(
     with heartbeat:
         for _ in range(4):  # the worker keeps working well past its 60 s lease
             now[0] += timedelta(seconds=50)
-            deadline = now[0] + timedelta(seconds=60)
-            _wait_until(lambda: all(r.claimed_until == deadline for r in outbox(db)))
+            _wait_until(db, now[0] + timedelta(seconds=60))
             assert claim(db, "w2", now[0], 10, 60) == []
     # It died (no more beats): one lease later another worker takes its rows over.
     now[0] += timedelta(seconds=61)
@@ -180,10 +180,9 @@ def test_the_heartbeat_keeps_a_working_workers_claims_and_a_dead_ones_run_out(
     assert len(taken) == 2 and heartbeat.beats >= 4
 
 
-def _wait_until(condition: Any, timeout: float = 5.0) -> None:
-    import time
-
+def _wait_until(db: Database, claimed_until: datetime, timeout: float = 5.0) -> None:
+    """Until every row's claim runs to `claimed_until` (the heartbeat beats in real time)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not all(row.claimed_until == claimed_until for row in outbox(db)):
         assert time.monotonic() < deadline, "the heartbeat did not renew the claims"
         time.sleep(0.02)
