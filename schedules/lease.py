@@ -36,7 +36,7 @@ def renew(db: Database, worker: str, until: datetime) -> int:
             .values(claimed_until=until)
         )
         session.commit()
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(result.rowcount or 0)
 
 
 class Heartbeat:
