@@ -307,6 +307,7 @@ class Delivery:
             default_tz=settings.netvaerk_timezone,
             default_language=settings.netvaerk_language,
             outbox_id=row_id,
+            fits=self.transport.fits,
         )
 
     def _decide_capped(
@@ -361,9 +362,18 @@ class Delivery:
         moment: datetime,
         stats: DeliveryStats,
     ) -> _Job:
-        rows = [row for row, *_ in items]
-        ids = [row.id or 0 for row in rows]
         address, tz = items[0][2], items[0][3]
+        person = session.get(Person, recipient_id)
+        ctx = self._context(session, person, tz, moment, None)
+        found = digest_message(ctx, [message for _row, message, *_ in items])
+        assert found is not None
+        message, held = found
+        # What does not fit in one message waits for next week, like anything over the cap.
+        opening = self.deps.calendar.next_send_opening(_next_week(moment, tz), tz)
+        for row, *_ in items[held:]:
+            self._defer(row, opening, stats)
+        rows = [row for row, *_ in items[:held]]
+        ids = [row.id or 0 for row in rows]
         digest = OutboxMessage(
             dedupe_key=f"digest:{recipient_id}:{min(ids)}-{max(ids)}:{len(ids)}",
             kind=DIGEST_KIND,
@@ -386,10 +396,6 @@ class Delivery:
             self._release(row)
             session.add(row)
         stats.digested += len(rows)
-        person = session.get(Person, recipient_id)
-        ctx = self._context(session, person, tz, moment, digest.id)
-        message = digest_message(ctx, [message for _row, message, *_ in items])
-        assert message is not None
         message = dataclasses.replace(message, metadata={"outbox_id": str(digest.id)})
         return self._start(digest, address, message, moment, unknown=False)
 

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ui
+from bot.adapters import slack_blocks
 from bot.adapters.slack_blocks import render_message
 from bot.settings import Settings
 from schedules.transport import DeliveryError, Failure, Posted
@@ -123,6 +124,9 @@ class SlackTransport:
         except _NETWORK_ERRORS as error:
             raise _classify(error) from error
         return Posted(channel=str(response["channel"]), ts=str(response["ts"]))
+
+    def fits(self, message: ui.Message) -> bool:
+        return slack_blocks.fits(message)
 
     def find(self, address: str, outbox_id: int, since: datetime) -> Posted | None:
         channel = self._channel(address)

@@ -47,6 +47,10 @@ class Transport(Protocol):
         """Post `message` to a person (platform user id) or a channel; raises DeliveryError."""
         ...
 
+    def fits(self, message: ui.Message) -> bool:
+        """Whether the platform takes `message` as one message (its block and text limits)."""
+        ...
+
     def find(self, address: str, outbox_id: int, since: datetime) -> Posted | None:
         """The message carrying `outbox_id` in its metadata, posted to `address` since `since`,
         if there is one. Raises DeliveryError when the history cannot be read."""

@@ -214,6 +214,11 @@ class RecordingTransport:
         self.delivered.append(Delivered(now(), address, outbox_id, message.text))
         return Posted(channel=f"D{address}", ts=f"{len(self.delivered)}.000")
 
+    def fits(self, message: Any) -> bool:
+        from bot.adapters.slack_blocks import fits
+
+        return fits(message)
+
     def find(self, address: str, outbox_id: int, since: datetime) -> Any:
         from schedules.transport import Posted
 

@@ -189,6 +189,9 @@ class _DiesAfterSending:
     def find(self, address: str, outbox_id: int, since: Any) -> Posted | None:
         return self.inner.find(address, outbox_id, since)
 
+    def fits(self, message: ui.Message) -> bool:
+        return self.inner.fits(message)
+
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(
     db: Database, api: SlackWebAPI, org: Org

@@ -127,6 +127,8 @@ class BuildContext:
     default_tz: str
     default_language: str
     outbox_id: int | None = None
+    # Whether a message fits the platform it goes to (delivery asks its transport).
+    fits: ui.Fits = ui.fits_anywhere
 
     @property
     def t(self) -> Translator:
