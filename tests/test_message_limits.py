@@ -176,9 +176,7 @@ def test_the_failure_report_fits_with_thousands_of_failures(db: Database) -> Non
         session.add_all(rows)
         session.commit()
         ids = [row.id for row in rows]
-        message = reminders.build(
-            _context(session, db), reminders.FAILURE_REPORT_KIND, {"items": ids}
-        )
+        message = reminders.build(_context(session), reminders.FAILURE_REPORT_KIND, {"items": ids})
     assert message is not None
     assert validate_message(render_message(message)) == []
     assert "3000" in message.text
