@@ -19,7 +19,9 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def make_wsgi(app: App, health: Callable[[], bool] | None = None) -> WSGIApp:
-    slack = SlackRequestHandler(app)
+    from handlers.edge import guard_wsgi
+
+    slack = guard_wsgi(SlackRequestHandler(app))  # a malformed body gets 400, not Bolt
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")

@@ -11,9 +11,11 @@ from bot.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import booking, command, errors
+    from handlers import booking, command, edge, errors
 
     errors.register(app, deps)
+    app.use(edge.reply_without_response_url)  # before anything may answer
+    app.use(edge.check_values(deps))
     command.register(app, deps)
     booking.register(app, deps)
     from handlers import nudges, puls, themes  # the scheduler's reminders

@@ -20,16 +20,25 @@ from handlers.actor import resolve_actor
 log = logging.getLogger("netvaerk.errors")
 
 
-def _user_id(body: dict[str, Any]) -> str | None:
+def _user_id(body: Any) -> str | None:
+    """Who to apologise to; the error path must not fail on a body of any shape."""
+    if not isinstance(body, dict):
+        return None
     user = body.get("user")
-    if isinstance(user, dict):
-        return user.get("id")
-    return body.get("user_id") or body.get("event", {}).get("user")
+    event = body.get("event")
+    found = (
+        user.get("id")
+        if isinstance(user, dict)
+        else body.get("user_id") or (event.get("user") if isinstance(event, dict) else None)
+    )
+    return found if isinstance(found, str) and found else None
 
 
-def log_failure(body: dict[str, Any], error: Exception) -> None:
-    kind = body.get("type") or body.get("command") or "unknown"
-    log.error("a %s request failed: %s", kind, type(error).__name__, exc_info=error)
+def log_failure(body: Any, error: Exception) -> None:
+    kind = (body.get("type") or body.get("command")) if isinstance(body, dict) else None
+    log.error(
+        "a %s request failed: %s", str(kind or "unknown")[:40], type(error).__name__, exc_info=error
+    )
 
 
 def apology_for(deps: Deps, client: WebClient, body: dict[str, Any]) -> tuple[str, str] | None:
