@@ -10,7 +10,7 @@ import waitress
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.server import make_wsgi
+from netvaerk.server import make_wsgi
 
 STATIC_VIEW = {
     "type": "modal",

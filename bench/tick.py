@@ -59,7 +59,7 @@ def build(url: str, people: int, seed: int = 7) -> dict[str, int]:
     at the rollover."""
     from sqlalchemy import insert
 
-    from bot.working_calendar import WorkingCalendar
+    from bot.core.working_calendar import WorkingCalendar
     from storage.db import Database
     from storage.models import (
         Agreement,
@@ -282,8 +282,8 @@ class _NullTransport:
 def run_ours(url: str, people: int) -> dict[str, Any]:
     from freezegun import freeze_time
 
-    from bot.app import build_deps
-    from bot.settings import Settings
+    from bot.core.settings import Settings
+    from netvaerk.app import build_deps
     from schedules.delivery import Delivery
     from schedules.planner import plan
     from storage.db import Database
@@ -323,13 +323,13 @@ def run_delivery(url: str, messages: int) -> dict[str, Any]:
     """Throughput to the Slack emulator (no latency, no rate limits): one worker, 4 threads."""
     from freezegun import freeze_time
 
-    from bot.app import build_deps
-    from bot.services.due import Due
-    from bot.settings import Settings
+    from bot.core.due import Due
+    from bot.core.settings import Settings
     from emulator import SlackWebAPI
+    from netvaerk.app import build_deps
+    from platforms.slack.transport import SlackTransport, make_delivery_client
     from schedules.delivery import Delivery
     from schedules.outbox import insert_dues
-    from schedules.slack_transport import SlackTransport, make_delivery_client
     from storage.db import Database
     from storage.models import Person
 

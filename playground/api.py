@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import LANGUAGES, t
-from bot.settings import Settings
+from bot.core.i18n import LANGUAGES, t
+from bot.core.settings import Settings
 from emulator.platform import InputRejected, Response
 from playground.session import DB_FILENAME, PlaygroundSession
 from playground.view import state_for
@@ -113,7 +113,7 @@ class Playground:
         return None
 
     def texts(self, language: str | None = None) -> dict[str, str]:
-        from bot.i18n import catalogue
+        from bot.core.i18n import catalogue
 
         lang = language if language in LANGUAGES else self.language
         prefix = "playground."

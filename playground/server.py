@@ -1,6 +1,6 @@
 """The playground's web server: the page, its static files and the JSON API, on loopback.
 
-`netvaerk run` without `SLACK_BOT_TOKEN` ends up here (bot/server.py). The page is plain HTML,
+`netvaerk run` without `SLACK_BOT_TOKEN` ends up here (netvaerk/server.py). The page is plain HTML,
 CSS and JavaScript from playground/static/ — no build step and nothing fetched from the internet,
 so it works offline and leaks nothing.
 
@@ -24,8 +24,8 @@ from urllib.parse import parse_qs
 
 import waitress
 
-from bot.i18n import LANGUAGES, t
-from bot.settings import Settings
+from bot.core.i18n import LANGUAGES, t
+from bot.core.settings import Settings
 from playground.api import ApiError, Playground, default_db_path
 from storage.db import Database
 

@@ -3,14 +3,14 @@
 What runs, and why it is wired this way:
 
 - `SlackWebAPI` (the project's Slack Web API emulator) on loopback plays Slack. The real app is
-  built by the composition root (`bot.app.build_app`) and served by waitress on its own loopback
-  port, with a random signing secret and the emulator's token, exactly as `netvaerk run` serves
-  it in production. Nothing in `bot/` or `handlers/` knows it is in the playground.
+  built by the composition root (`netvaerk.app.build_app`) and served by waitress on its own
+  loopback port, with a random signing secret and the emulator's token, exactly as `netvaerk run`
+  serves it in production. Nothing in `bot/` or `platforms/` knows it is in the playground.
 - `SlackPlatform` turns what the browser does into Slack-shaped, signed requests to that app.
 - The demo organisation (playground/demo/*.csv, the import format of DESIGN.md §4) goes through
   the real import, which finds people's Slack IDs by email in the emulator — so every demo person
   is registered there first.
-- The clock is `bot.clock` with an offset. Moving it runs the scheduler's tick (planner and
+- The clock is `bot.core.clock` with an offset. Moving it runs the scheduler's tick (planner and
   delivery) at the moments in between where something can be sent, so reminders arrive on the
   days they would in real life.
 - The database is the playground's own SQLite file, deleted and created again on every start
@@ -37,21 +37,21 @@ import waitress
 from sqlmodel import select
 from waitress.server import BaseWSGIServer
 
-from bot import clock
-from bot.adapters.slack_client import make_client
-from bot.adapters.slack_directory import SlackDirectory
-from bot.app import build_app, build_deps
-from bot.deps import Deps
-from bot.server import make_wsgi
-from bot.services.org_import import import_files
-from bot.settings import Settings
-from bot.working_calendar import WorkingCalendar
+from bot.core import clock
+from bot.core.deps import Deps
+from bot.core.settings import Settings
+from bot.core.working_calendar import WorkingCalendar
+from bot.organisation.importer import import_files
 from emulator.clock import real_time
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
+from netvaerk.app import build_app, build_deps
+from netvaerk.server import make_wsgi
+from platforms.slack.client import make_client
+from platforms.slack.directory import SlackDirectory
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import next_ready_at
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from schedules.tick import run_tick
 from storage.db import Database
 from storage.models import Person

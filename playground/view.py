@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.formatting import format_datetime
-from bot.i18n import t
+from bot.core.formatting import format_datetime
+from bot.core.i18n import t
 from playground.session import DemoOrg, DemoPerson, PlaygroundSession
 
 BOT_NAME = "Netværksbot"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.deps import Deps
-from bot.settings import get_settings
+from bot.core.deps import Deps
+from bot.core.settings import get_settings
 from storage.db import Database
 
 
 def _deps() -> Deps:
-    from bot.app import build_deps
+    from netvaerk.app import build_deps
 
     settings = get_settings()
     db = Database(settings.database_url)
@@ -21,7 +21,7 @@ def _deps() -> Deps:
 
 def cmd_tick(_args: argparse.Namespace) -> int:
     """One planner + delivery pass, then exit (cron-style deployments)."""
-    from schedules.slack_transport import SlackTransport, make_delivery_client
+    from platforms.slack.transport import SlackTransport, make_delivery_client
     from schedules.tick import run_tick
 
     deps = _deps()

@@ -38,15 +38,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot import ui
-from bot.clock import now as clock_now
-from bot.deps import Deps
-from bot.i18n import normalise_language
-from bot.services.due import BuildContext, local_midnight
-from bot.services.privacy import with_first_contact_notice
-from bot.services.reminder_policy import ReminderPolicy, reminder_policy
-from bot.services.reminders import DIGEST_KIND, build, digest_message
-from bot.services.snooze import active_snoozes, quiet_from
+from bot.core import ui
+from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.core.due import BuildContext, local_midnight
+from bot.core.i18n import normalise_language
+from bot.privacy.domain import with_first_contact_notice
+from bot.reminders.policy import ReminderPolicy, reminder_policy
+from bot.reminders.registry import DIGEST_KIND, build, digest_message
+from bot.reminders.snooze import active_snoozes, quiet_from
 from schedules.lease import Heartbeat
 from schedules.outbox import claim, next_ready_at
 from schedules.transport import DeliveryError, Failure, Posted, Transport

@@ -17,9 +17,9 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.clock import now as clock_now
-from bot.services.due import Due, local_midnight
-from bot.working_calendar import WorkingCalendar
+from bot.core.clock import now as clock_now
+from bot.core.due import Due, local_midnight
+from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OPEN_STATUSES, OutboxMessage, SchedulerCursor

@@ -2,7 +2,7 @@
 
 It never stores a timer per reminder (DESIGN.md §3). Each pass looks at the days since the last
 pass (`since_day`, kept in a cursor) and at rows that appeared since the last tick; the rules in
-bot/services/reminders.py say what falls due. Running it twice — or on two replicas — is
+bot/reminders/registry.py say what falls due. Running it twice — or on two replicas — is
 harmless: every due message has a deterministic dedupe key, unique in the outbox.
 
 Most rules only have work when a new day begins (the first tick after local midnight), so the
@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.clock import now as clock_now
-from bot.deps import Deps
-from bot.services.due import Due, PlanWindow, Workdays, for_each_target
-from bot.services.reminder_policy import ReminderPolicy, reminder_policy
-from bot.services.reminders import FAILURE_REPORT_KIND, RULES
+from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.core.due import Due, PlanWindow, Workdays, for_each_target
+from bot.reminders.policy import ReminderPolicy, reminder_policy
+from bot.reminders.registry import FAILURE_REPORT_KIND, RULES
 from schedules.outbox import DbCursors, insert_dues
 from storage.scheduling_models import OutboxMessage, OutboxStatus
 

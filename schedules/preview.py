@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.clock import now as clock_now
-from bot.deps import Deps
-from bot.i18n import normalise_language
-from bot.services.due import BuildContext, Due, local_midnight
-from bot.services.reminders import build
-from bot.services.snooze import quiet_until
+from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.core.due import BuildContext, Due, local_midnight
+from bot.core.i18n import normalise_language
+from bot.reminders.registry import build
+from bot.reminders.snooze import quiet_until
 from schedules.outbox import DbCursors
 from schedules.planner import PlanResult, collect, make_window, policy_of
 from storage.models import Person

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from bot.clock import now as clock_now
-from bot.deps import Deps
-from bot.services.reminder_policy import reminder_policy
+from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.reminders.policy import reminder_policy
 from storage.scheduling_models import OutboxMessage, OutboxStatus, Snooze
 
 _FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.DIGESTED)

@@ -14,9 +14,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import clock
-from bot.deps import Deps
-from bot.services import privacy
+from bot.core import clock
+from bot.core.deps import Deps
+from bot.privacy import domain as privacy
 from schedules.delivery import Delivery
 from schedules.retention import purge
 from schedules.tick import run_tick

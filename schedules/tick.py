@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.deps import Deps
+from bot.core.deps import Deps
 from schedules.delivery import Delivery, DeliveryStats
 from schedules.planner import PlanResult, plan
 from schedules.transport import Transport

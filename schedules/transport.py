@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from bot import ui
+from bot.core import ui
 
 
 class Failure(StrEnum):

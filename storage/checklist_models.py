@@ -2,9 +2,9 @@
 
 Privacy: answers and their notes belong to the person who gave them (GDPR: purpose limitation).
 They are read back only to that person; the secretariat sees counts per point, and per
-department only over at least 5 people (bot/services/checklist_aggregate.py). Every table here
+department only over at least 5 people (bot/checklist/aggregate.py). Every table here
 names the person it is about in a `people.id` column, so the export (art. 15) and the erasure
-(art. 17) in bot/services/privacy.py find them without a list kept by hand.
+(art. 17) in bot/privacy/domain.py find them without a list kept by hand.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 
 def _now() -> datetime:
     # Imported lazily: storage must not depend on the domain, but the clock is the one clock.
-    from bot.clock import now
+    from bot.core.clock import now
 
     return now()
 

@@ -12,11 +12,11 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import col, select
 
-from bot.app import build_deps
-from bot.deps import Deps
-from bot.policy import load_policy
-from bot.settings import Settings
-from bot.working_calendar import WorkingCalendar
+from bot.core.deps import Deps
+from bot.core.policy import load_policy
+from bot.core.settings import Settings
+from bot.core.working_calendar import WorkingCalendar
+from netvaerk.app import build_deps
 from storage.db import Database
 from storage.models import Conversation, ConversationStatus, Department, Network, Person
 from storage.scheduling_models import OutboxMessage
@@ -207,7 +207,7 @@ class RecordingTransport:
         self.delivered: list[Delivered] = []
 
     def send(self, address: str, message: Any) -> Any:
-        from bot.clock import now
+        from bot.core.clock import now
         from schedules.transport import Posted
 
         outbox_id = int((message.metadata or {})["outbox_id"])
@@ -215,7 +215,7 @@ class RecordingTransport:
         return Posted(channel=f"D{address}", ts=f"{len(self.delivered)}.000")
 
     def fits(self, message: Any) -> bool:
-        from bot.adapters.slack_blocks import fits
+        from platforms.slack.blocks import fits
 
         return fits(message)
 
@@ -340,7 +340,7 @@ SCHEDULER_RULES = (
 @pytest.fixture
 def only_scheduler_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     import schedules.planner
-    from bot.services.reminders import RULES
+    from bot.reminders.registry import RULES
 
     mine = tuple((name, rule) for name, rule in RULES if name in SCHEDULER_RULES)
     monkeypatch.setattr(schedules.planner, "RULES", mine)

@@ -9,10 +9,11 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.i18n import Translator
-from bot.services import booking, booking_forms
-from bot.services.booking import Proposal, Refusal
-from bot.working_calendar import WorkingCalendar
+from bot.booking import domain as booking
+from bot.booking import forms as booking_forms
+from bot.booking.domain import Proposal, Refusal
+from bot.core.i18n import Translator
+from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
 from storage.models import AuditEntry, Conversation, ConversationStatus
 from tests.factories import Org, build_org

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import LANGUAGES, Translator, catalogue, normalise_language, t
+from bot.core.i18n import LANGUAGES, Translator, catalogue, normalise_language, t
 
 
 def _placeholders(text: str) -> set[str]:

@@ -13,21 +13,24 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot import ui
-from bot.i18n import Translator
-from bot.notify import Delivered
-from bot.services import checklist, checklist_messages, checklist_privacy, report
-from bot.services.checklist import ChecklistRefusal, RoundState
-from bot.services.checklist_aggregate import (
+from bot.checklist import domain as checklist
+from bot.checklist import messages as checklist_messages
+from bot.checklist import privacy as checklist_privacy
+from bot.checklist.aggregate import (
     Response,
     aggregate,
     aggregate_parts,
     install_home_hooks,
     latest_responses,
 )
-from bot.services.checklist_flow import ChecklistFlow
-from bot.services.home import HomeContext, build_home
-from bot.services.privacy import erase_person, export_person, retention_policy, run_retention
+from bot.checklist.domain import ChecklistRefusal, RoundState
+from bot.checklist.flows import ChecklistFlow
+from bot.core import ui
+from bot.core.i18n import Translator
+from bot.core.notify import Delivered
+from bot.home.sections import HomeContext, build_home
+from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
+from bot.secretariat import report
 from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
@@ -66,7 +69,7 @@ def _round(db: Database, person: Person, answers: dict[int, str], note: str | No
 
 
 def checklist_now() -> datetime:
-    from bot.clock import now
+    from bot.core.clock import now
 
     return now()
 

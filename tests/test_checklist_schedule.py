@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from bot import ui
-from bot.clock import now
-from bot.i18n import Translator
-from bot.services import checklist, interest, puls, talent
-from bot.services.due import BuildContext
-from bot.services.puls_notes import add_note
-from bot.services.reminder_policy import reminder_policy
+from bot.checklist import domain as checklist
+from bot.checklist import interest, talent
+from bot.checklist.puls_notes import add_note
+from bot.core import ui
+from bot.core.clock import now
+from bot.core.due import BuildContext
+from bot.core.i18n import Translator
+from bot.reminders import puls
+from bot.reminders.policy import reminder_policy
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -216,7 +218,7 @@ def test_puls_talking_points_reach_the_next_puls_reminder(db: Database) -> None:
 
 
 def test_the_reflection_offers_the_checklist_to_the_personnel_leader_only(db: Database) -> None:
-    from bot.services.conversation_reminders import reflection
+    from bot.booking.conversation_rules import reflection
     from tests.schedule_support import book
 
     org = build_org(db, cph(2027, 3, 1, 7), references=False)

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from bot import ui
-from bot.deps import Deps
-from bot.services.due import Due
+from bot.core import ui
+from bot.core.deps import Deps
+from bot.core.due import Due
 from emulator import SlackWebAPI
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
 from schedules.planner import plan
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from schedules.transport import Posted
 from storage.db import Database
 from storage.models import Person

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from bot.services.due import Due
+from bot.core.due import Due
 from emulator import SlackWebAPI
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery, DeliveryStats
 from schedules.outbox import insert_dues
 from schedules.planner import plan
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus

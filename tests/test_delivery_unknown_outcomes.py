@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from bot.deps import Deps
-from bot.services.due import Due
+from bot.core.deps import Deps
+from bot.core.due import Due
 from emulator import SlackWebAPI
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.lease import Heartbeat
 from schedules.outbox import claim, insert_dues
 from schedules.planner import plan
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus

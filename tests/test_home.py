@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from bot import actions, ui
-from bot.adapters.slack_blocks import home_pages, render_home
-from bot.i18n import Translator
-from bot.services import home, privacy
-from bot.services.home import HomeContext, build_home
-from bot.services.privacy import RetentionPolicy
+from bot.core import actions, ui
+from bot.core.i18n import Translator
+from bot.home import sections as home
+from bot.home.sections import HomeContext, build_home
+from bot.privacy import domain as privacy
+from bot.privacy.domain import RetentionPolicy
 from emulator.blockkit import validate_view
+from platforms.slack.blocks import home_pages, render_home
 from storage.db import Database
 from storage.models import Person
 from tests.factories import build_org

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from bot.i18n import Translator
-from bot.services.invitation import invitation
+from bot.booking.invitation import invitation
+from bot.core.i18n import Translator
 from storage.models import Conversation, ConversationStatus, Person
 
 ANNE = Person(id=1, email="anne@example.dk", name="Anne Jensen")

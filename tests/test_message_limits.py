@@ -14,19 +14,19 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import Session
 
-from bot import actions, ui
-from bot.adapters.slack_blocks import MESSAGE_BLOCKS_MAX, fits, render_message
-from bot.deps import Deps
-from bot.i18n import Translator
-from bot.services import reminders
-from bot.services.due import BuildContext, Due
-from bot.services.reminder_policy import reminder_policy
-from bot.services.showcase_messages import DigestItem, result_digest
+from bot.core import actions, ui
+from bot.core.deps import Deps
+from bot.core.due import BuildContext, Due
+from bot.core.i18n import Translator
+from bot.reminders import registry as reminders
+from bot.reminders.policy import reminder_policy
+from bot.showcase.messages import DigestItem, result_digest
 from emulator import SlackWebAPI
 from emulator.blockkit import validate_message
+from platforms.slack.blocks import MESSAGE_BLOCKS_MAX, fits, render_message
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.db import Database
 from storage.models import Network, Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -183,7 +183,7 @@ def test_the_failure_report_fits_with_thousands_of_failures(db: Database) -> Non
 
 
 def _context(session: Session) -> BuildContext:
-    from bot.working_calendar import WorkingCalendar
+    from bot.core.working_calendar import WorkingCalendar
 
     return BuildContext(
         session=session,

@@ -12,11 +12,11 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import SQLModel, col, func, select
 
-from bot.directory import Directory, DirectoryEntry, DirectoryError, NullDirectory
-from bot.import_command import run_import
-from bot.services.csv_reading import FileKind
-from bot.services.org_import import ImportReport, import_files
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.organisation.cli import run_import
+from bot.organisation.csv_reading import FileKind
+from bot.organisation.directory import Directory, DirectoryEntry, DirectoryError, NullDirectory
+from bot.organisation.importer import ImportReport, import_files
 from storage.db import Database
 from storage.models import (
     AuditEntry,

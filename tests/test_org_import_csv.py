@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.directory import NullDirectory
-from bot.services.csv_reading import FileKind, detect_kind, parse_org_text, sniff_delimiter
-from bot.services.org_import import import_files
-from bot.services.org_rows import parse_channel, parse_date, parse_time, parse_weekday
+from bot.organisation.csv_reading import FileKind, detect_kind, parse_org_text, sniff_delimiter
+from bot.organisation.directory import NullDirectory
+from bot.organisation.importer import import_files
+from bot.organisation.rows import parse_channel, parse_date, parse_time, parse_weekday
 from storage.db import Database
 from storage.models import Department, Network, NetworkMember, Person
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.directory import NullDirectory
-from bot.services.org_import import format_problem, import_files
+from bot.organisation.directory import NullDirectory
+from bot.organisation.importer import format_problem, import_files
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
 

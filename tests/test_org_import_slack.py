@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.adapters.slack_client import make_client
-from bot.adapters.slack_directory import SlackDirectory
-from bot.directory import DirectoryEntry, DirectoryError
-from bot.import_command import run_import
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.organisation.cli import run_import
+from bot.organisation.directory import DirectoryEntry, DirectoryError
 from emulator import SlackWebAPI
+from platforms.slack.client import make_client
+from platforms.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import Person
 

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from bot.i18n import catalogue, t
-from bot.services.permissions import (
+from bot.core.i18n import catalogue, t
+from bot.core.permissions import (
     Action,
     Relation,
     Role,
@@ -37,7 +37,7 @@ SECRETARIAT_ONLY = {
 
 
 def expected(action: Action, role: Role, relation: Relation) -> bool:
-    """The rule, written out independently of bot/services/permissions.py."""
+    """The rule, written out independently of bot/core/permissions.py."""
     if role is L.UNKNOWN:
         return False
     if action in (A.HOME_VIEW, A.DATA_EXPORT):

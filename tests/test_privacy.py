@@ -11,10 +11,10 @@ from freezegun import freeze_time
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot import ui
-from bot.notify import Delivered
-from bot.services import audit, privacy
-from bot.services.privacy import NoticeNotifier
+from bot.core import audit, ui
+from bot.core.notify import Delivered
+from bot.privacy import domain as privacy
+from bot.privacy.domain import NoticeNotifier
 from storage.db import Database
 from storage.home_models import PersonPrivacy
 from storage.models import (

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 from freezegun import freeze_time
 
-from bot.services import snooze
-from bot.services.nudges import booking_subject
+from bot.booking.rules import booking_subject
+from bot.reminders import snooze
 from storage.db import Database
 from tests.schedule_support import (  # noqa: F401 (a fixture)
     RecordingTransport,

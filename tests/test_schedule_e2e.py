@@ -17,16 +17,16 @@ from freezegun import freeze_time
 from sqlmodel import select
 from waitress.server import BaseWSGIServer
 
-from bot import actions
-from bot.app import build_app
-from bot.deps import Deps
-from bot.i18n import catalogue
-from bot.server import make_wsgi
-from bot.services.themes import propose
+from bot.core import actions
+from bot.core.deps import Deps
+from bot.core.i18n import catalogue
+from bot.reminders.themes import propose
 from emulator import SlackPlatform, SlackWebAPI
+from netvaerk.app import build_app
+from netvaerk.server import make_wsgi
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.planner import plan
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.db import Database
 from storage.models import Agreement, Conversation, ConversationStatus, Person, PulsTalk
 from storage.scheduling_models import Snooze, ThemeProposal

@@ -9,8 +9,8 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.services.nudges import HeldRefusal, mark_held
-from bot.services.themes import propose
+from bot.booking.rules import HeldRefusal, mark_held
+from bot.reminders.themes import propose
 from schedules.planner import plan
 from storage.db import Database
 from storage.models import Agreement, Conversation, ConversationStatus, Network, Person

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from bot.cli import main
+from netvaerk.cli import main
 from schedules.preview import format_lines, preview
 from schedules.retention import purge
 from storage.db import Database
@@ -63,7 +63,7 @@ def test_netvaerk_tick_and_schedule_preview_on_the_command_line(
     build_org(db, cph(2027, 3, 1, 7), references=False)
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    from bot.settings import get_settings
+    from bot.core.settings import get_settings
 
     get_settings.cache_clear()
     try:

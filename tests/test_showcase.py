@@ -10,10 +10,13 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot import ui
-from bot.services import channel_posts, privacy, puls, showcase
-from bot.services.channel_posts import ChannelError, Placed
-from bot.services.showcase import ResultInput, ShowcaseRefusal
+from bot.core import ui
+from bot.privacy import domain as privacy
+from bot.reminders import puls
+from bot.showcase import channel_posts
+from bot.showcase import domain as showcase
+from bot.showcase.channel_posts import ChannelError, Placed
+from bot.showcase.domain import ResultInput, ShowcaseRefusal
 from storage.db import Database
 from storage.models import Department, Person
 from storage.showcase_models import (

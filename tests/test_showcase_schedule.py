@@ -10,9 +10,10 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.services import meetings, showcase
-from bot.services.reminders import RULES
-from bot.working_calendar import WorkingCalendar
+from bot.core.working_calendar import WorkingCalendar
+from bot.meetings import domain as meetings
+from bot.reminders.registry import RULES
+from bot.showcase import domain as showcase
 from storage.db import Database
 from storage.models import Department
 from storage.showcase_models import DepartmentShowcase, MeetingAnswer

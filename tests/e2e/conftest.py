@@ -11,12 +11,12 @@ import pytest
 import waitress
 from waitress.server import BaseWSGIServer
 
-from bot.app import build_app, build_deps
-from bot.deps import Deps
-from bot.server import make_wsgi
-from bot.settings import Settings
+from bot.core.deps import Deps
+from bot.core.settings import Settings
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
+from netvaerk.app import build_app, build_deps
+from netvaerk.server import make_wsgi
 from storage.db import Database
 from tests.e2e.helpers import settle
 from tests.factories import Org, build_org

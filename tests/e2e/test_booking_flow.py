@@ -5,7 +5,7 @@ from __future__ import annotations
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from bot import actions
+from bot.core import actions
 from storage.models import Agreement, Conversation, ConversationStatus
 from tests.e2e.conftest import SlackEnv
 from tests.e2e.helpers import button, buttons, settle, text_of, wait_dm

@@ -12,9 +12,9 @@ from typing import Any
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot import actions
-from bot.clock import now
-from bot.services import checklist
+from bot.checklist import domain as checklist
+from bot.core import actions
+from bot.core.clock import now
 from storage.checklist_models import (
     ChecklistAnswer,
     ChecklistRound,

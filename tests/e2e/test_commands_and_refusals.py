@@ -7,8 +7,8 @@ import logging
 import pytest
 from freezegun import freeze_time
 
-from bot import actions
-from bot.services.booking_flow import BookingFlow
+from bot.booking.flows import BookingFlow
+from bot.core import actions
 from emulator.clock import real_time
 from tests.e2e.conftest import SIGNING_SECRET, TOKEN, SlackEnv
 from tests.e2e.helpers import button, settle, text_of, wait_dm

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from freezegun import freeze_time
 
-from bot import actions
+from bot.core import actions
 from storage.models import Network
 from tests.e2e.conftest import SIGNING_SECRET, SlackEnv
 from tests.e2e.helpers import buttons, dms, settle, text_of

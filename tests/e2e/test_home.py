@@ -9,7 +9,7 @@ from typing import Any
 
 from freezegun import freeze_time
 
-from bot import actions
+from bot.core import actions
 from emulator.clock import real_monotonic
 from storage.models import Network, NetworkMember
 from tests.e2e.conftest import SlackEnv

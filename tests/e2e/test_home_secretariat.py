@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot import actions
+from bot.core import actions
 from storage.models import AuditEntry, Network, NetworkMember, Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
 from tests.e2e.conftest import SlackEnv

@@ -12,10 +12,10 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot import actions
+from bot.core import actions
+from platforms.slack.transport import SlackTransport, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.planner import plan
-from schedules.slack_transport import SlackTransport, make_delivery_client
 from storage.models import Department, NetworkMember, Person
 from storage.scheduling_models import OutboxMessage
 from storage.showcase_models import (

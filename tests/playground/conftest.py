@@ -18,7 +18,7 @@ import pytest
 import waitress
 from waitress.server import BaseWSGIServer
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 from playground.api import Playground
 from playground.server import make_playground_wsgi
 

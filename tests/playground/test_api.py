@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import t
-from bot.working_calendar import WorkingCalendar
+from bot.core.i18n import t
+from bot.core.working_calendar import WorkingCalendar
 from playground.server import STATIC_DIR
 from playground.session import DEMO_DIR, DEMO_FILES, read_demo_org, shift_demo_files
 from tests.e2e.helpers import text_of

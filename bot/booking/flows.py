@@ -1,0 +1,299 @@
+"""The booking use cases end to end: check, change the conversation, tell both parties.
+
+Handlers call these with the acting person; these call the domain (booking.py), build what
+each party reads in their own language and time zone, and send it through the Notifier.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.booking import domain as booking
+from bot.booking import forms as booking_forms
+from bot.booking import messages as booking_messages
+from bot.booking.domain import Refusal
+from bot.booking.invitation import invitation
+from bot.core import ui
+from bot.core.clock import now
+from bot.core.deps import Deps
+from bot.core.formatting import format_datetime
+from bot.core.i18n import Translator
+from bot.core.notify import Notifier
+from storage.models import Conversation, Network, Person
+
+
+@dataclass(frozen=True)
+class Parties:
+    employee: Person
+    manager: Person
+    network: Network | None
+
+    def other(self, person_id: int | None) -> Person:
+        return self.manager if person_id == self.employee.id else self.employee
+
+
+class BookingFlow:
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        self.notifier = notifier
+
+    def _t(self, person: Person) -> Translator:
+        return Translator(self.deps.language_of(person))
+
+    def _parties(self, conversation: Conversation) -> Parties:
+        with self.deps.db.session() as session:
+            employee = session.get(Person, conversation.employee_id)
+            manager = session.get(Person, conversation.manager_id)
+            network = (
+                session.get(Network, conversation.network_id) if conversation.network_id else None
+            )
+        assert employee is not None and manager is not None
+        return Parties(employee, manager, network)
+
+    # --- forms ------------------------------------------------------------------------------
+
+    def booking_form(
+        self, actor: Person, other: Person | None = None, employee_id: int | None = None
+    ) -> ui.Form:
+        t = self._t(actor)
+        with self.deps.db.session() as session:
+            pairings = booking.pairings_for(session, actor, other)
+        chosen = None
+        if employee_id is not None:
+            matching = [p for p in pairings if p.employee.id == employee_id]
+            chosen = matching[0].value if matching else None
+        today = now().astimezone(ZoneInfo(self.deps.timezone_of(actor))).date()
+        return booking_forms.booking_form(t, pairings, actor.id, self.deps.calendar, today, chosen)
+
+    def counter_form(
+        self, actor: Person, conversation_id: int, revision: int, origin: dict[str, str] | None
+    ) -> ui.Form:
+        with self.deps.db.session() as session:
+            conversation = booking.get_conversation(session, conversation_id)
+            booking.check_answerable(conversation, actor, revision)
+        today = now().astimezone(ZoneInfo(self.deps.timezone_of(actor))).date()
+        return booking_forms.counter_form(
+            self._t(actor), conversation, self.deps.calendar, today, origin
+        )
+
+    def reschedule_form(self, actor: Person, conversation_id: int) -> ui.Form:
+        with self.deps.db.session() as session:
+            conversation = booking.check_reschedulable(session, actor, conversation_id)
+        return booking_forms.reschedule_form(
+            self._t(actor), conversation, self.deps.calendar, self.deps.timezone_of(actor)
+        )
+
+    def agreement_form(self, actor: Person, conversation_id: int) -> ui.Form:
+        with self.deps.db.session() as session:
+            conversation = booking.check_agreement_allowed(session, actor, conversation_id)
+            existing = booking.agreement_for(session, conversation_id)
+        review = existing.review_date if existing else booking.default_review_date(now().date())
+        return booking_forms.agreement_form(self._t(actor), conversation, existing, review)
+
+    # --- submissions: validate and store (before the ack), then notify (after) -------------
+    # Each returns the form's problems, or the conversation whose parties are to be told
+    # (None when nothing changed).
+
+    def submit_booking(
+        self, actor: Person, _metadata: str, values: dict[str, str | None]
+    ) -> tuple[ui.FormErrors, int | None]:
+        t = self._t(actor)
+        proposal, errors = booking_forms.read_proposal(
+            t, values, self.deps.calendar, self.deps.timezone_of(actor), now()
+        )
+        with self.deps.db.session() as session:
+            try:
+                pairing = booking.resolve_pairing(session, actor, values.get("pair"))
+            except Refusal as refusal:
+                errors.add("pair", t(refusal.key, **refusal.values))
+                return errors, None
+            other = pairing.manager if pairing.employee.id == actor.id else pairing.employee
+            if not other.slack_id:
+                errors.add("pair", t("booking.refusal.other_not_in_slack", name=other.name))
+            if errors or proposal is None:
+                return errors, None
+            try:
+                conversation = booking.propose(session, actor, pairing, proposal)
+            except Refusal as refusal:
+                errors.add("pair", self._refusal_text(t, refusal, actor))
+                return errors, None
+        return errors, conversation.id
+
+    def submit_counter(
+        self, actor: Person, metadata: str, values: dict[str, str | None]
+    ) -> tuple[ui.FormErrors, int | None]:
+        t = self._t(actor)
+        ref = json.loads(metadata)
+        proposal, errors = booking_forms.read_proposal(
+            t, values, self.deps.calendar, self.deps.timezone_of(actor), now()
+        )
+        if errors or proposal is None:
+            return errors, None
+        with self.deps.db.session() as session:
+            conversation = booking.counter_propose(
+                session, actor, ref["conversation"], ref["revision"], proposal
+            )
+        return errors, conversation.id
+
+    def submit_reschedule(
+        self, actor: Person, metadata: str, values: dict[str, str | None]
+    ) -> tuple[ui.FormErrors, int | None]:
+        t = self._t(actor)
+        errors = ui.FormErrors()
+        duration = booking_forms.read_duration(values, self.deps.calendar)
+        times = booking_forms.read_times(
+            t, values, errors, self.deps.calendar, self.deps.timezone_of(actor), duration, now()
+        )
+        if errors or not times:
+            return errors, None
+        with self.deps.db.session() as session:
+            outcome = booking.reschedule(
+                session, actor, json.loads(metadata)["conversation"], times[0], duration
+            )
+        return errors, outcome.conversation.id if outcome.changed else None
+
+    def submit_agreement(
+        self, actor: Person, metadata: str, values: dict[str, str | None]
+    ) -> tuple[ui.FormErrors, int | None]:
+        t = self._t(actor)
+        data, errors = booking_forms.read_agreement(t, values, now().date())
+        if errors or data is None:
+            return errors, None
+        conversation_id = int(json.loads(metadata)["conversation"])
+        with self.deps.db.session() as session:
+            booking.record_agreement(session, actor, conversation_id, data)
+        return errors, conversation_id
+
+    # --- telling people ---------------------------------------------------------------------
+
+    def _refusal_text(self, t: Translator, refusal: Refusal, reader: Person) -> str:
+        values = dict(refusal.values)
+        conversation = values.pop("conversation", None)
+        if isinstance(conversation, Conversation) and conversation.starts_at:
+            values["when"] = format_datetime(
+                conversation.starts_at, t.language, self.deps.timezone_of(reader)
+            )
+        return t(refusal.key, **values)
+
+    def refusal_text(self, refusal: Refusal, reader: Person | None, language: str) -> str:
+        t = self._t(reader) if reader else Translator(language)
+        if reader is None:
+            return t(refusal.key, **refusal.values)
+        return self._refusal_text(t, refusal, reader)
+
+    def notify_proposal(self, conversation: Conversation) -> bool:
+        """DM the party who must answer, and confirm to the proposer. False if unreachable."""
+        parties = self._parties(conversation)
+        proposer = (
+            parties.employee
+            if conversation.proposed_by_id == parties.employee.id
+            else parties.manager
+        )
+        recipient = parties.other(proposer.id)
+        t = self._t(recipient)
+        message = booking_messages.proposal(
+            t, conversation, proposer, recipient, parties.network, self.deps.timezone_of(recipient)
+        )
+        if self.notifier.send(recipient, message) is None:
+            self.notifier.send(
+                proposer,
+                booking_messages.answered(
+                    self._t(proposer)("booking.refusal.send_failed", name=recipient.name)
+                ),
+            )
+            return False
+        self.notifier.send(
+            proposer,
+            booking_messages.proposal_sent(
+                self._t(proposer), conversation, recipient, self.deps.timezone_of(proposer)
+            ),
+        )
+        return True
+
+    def notify_booked(self, conversation: Conversation, moved: bool = False) -> None:
+        parties = self._parties(conversation)
+        organiser = parties.employee  # the seed: the network leader invites
+        for me in (parties.employee, parties.manager):
+            t = self._t(me)
+            message = booking_messages.confirmation(
+                t,
+                conversation,
+                me,
+                parties.other(me.id),
+                parties.network,
+                self.deps.timezone_of(me),
+                moved=moved,
+            )
+            ics = invitation(
+                t,
+                conversation,
+                parties.employee,
+                parties.manager,
+                organiser,
+                parties.network.name if parties.network else None,
+            )
+            self.notifier.send(me, message, ics)
+
+    def notify_declined(self, conversation: Conversation, decliner: Person) -> None:
+        parties = self._parties(conversation)
+        proposer = parties.other(decliner.id)
+        self.notifier.send(proposer, booking_messages.declined(self._t(proposer), decliner))
+
+    def notify_cancelled(self, conversation: Conversation, by: Person) -> None:
+        parties = self._parties(conversation)
+        for me in (parties.employee, parties.manager):
+            t = self._t(me)
+            other = parties.other(me.id)
+            message = booking_messages.cancelled(
+                t, conversation, by, other, self.deps.timezone_of(me), own=me.id == by.id
+            )
+            attachment = None
+            if conversation.starts_at is not None:
+                attachment = invitation(
+                    t,
+                    conversation,
+                    parties.employee,
+                    parties.manager,
+                    parties.employee,
+                    parties.network.name if parties.network else None,
+                )
+            self.notifier.send(me, message, attachment)
+
+    def notify_agreement(self, conversation_id: int, recorded_by: Person) -> None:
+        with self.deps.db.session() as session:
+            conversation = booking.get_conversation(session, conversation_id)
+            record = booking.agreement_for(session, conversation_id)
+        assert record is not None
+        parties = self._parties(conversation)
+        for me in (parties.employee, parties.manager):
+            self.notifier.send(me, booking_messages.agreement(self._t(me), record, recorded_by))
+
+    # --- answers to a proposal ---------------------------------------------------------------
+
+    def accept(
+        self, actor: Person, conversation_id: int, revision: int, index: int
+    ) -> booking.Outcome:
+        with self.deps.db.session() as session:
+            return booking.accept(session, actor, conversation_id, revision, index)
+
+    def decline(self, actor: Person, conversation_id: int, revision: int) -> booking.Outcome:
+        with self.deps.db.session() as session:
+            return booking.decline(session, actor, conversation_id, revision)
+
+    def cancel(self, actor: Person, conversation_id: int) -> booking.Outcome:
+        with self.deps.db.session() as session:
+            return booking.cancel(session, actor, conversation_id)
+
+    def answered_text(self, actor: Person, key: str, conversation: Conversation) -> str:
+        t = self._t(actor)
+        other = self._parties(conversation).other(actor.id)
+        when = ""
+        if conversation.starts_at is not None:
+            when = format_datetime(conversation.starts_at, t.language, self.deps.timezone_of(actor))
+        return t(key, name=other.name, when=when)
+
+    def conversation(self, conversation_id: int) -> Conversation:
+        with self.deps.db.session() as session:
+            return booking.get_conversation(session, conversation_id)

@@ -1,0 +1,33 @@
+"""What handlers and jobs need, built once by the composition root and handed to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.settings import Settings
+from bot.core.working_calendar import WorkingCalendar
+from storage.db import Database
+from storage.models import Person
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    calendar: WorkingCalendar
+    # The chat platform's language for a user id (Slack locale), when the import gave none.
+    platform_language: Callable[[str], str | None] | None = None
+
+    def timezone_of(self, person: Person) -> str:
+        return person.timezone or self.settings.netvaerk_timezone
+
+    def language_of(self, person: Person) -> str:
+        """The import's column, else the platform's locale, else NETVAERK_LANGUAGE."""
+        if person.language:
+            return person.language
+        if person.slack_id and self.platform_language is not None:
+            found = self.platform_language(person.slack_id)
+            if found:
+                return found
+        return self.settings.netvaerk_language

@@ -1,0 +1,1 @@
+"""The home view: what concerns each person, most urgent first."""

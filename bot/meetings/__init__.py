@@ -1,0 +1,1 @@
+"""Department meetings: prompts before, a follow-up after, and what to present."""

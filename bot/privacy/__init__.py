@@ -1,0 +1,1 @@
+"""Privacy by design: the notice, export, erasure and retention of personal data."""

@@ -1,0 +1,515 @@
+"""Privacy by design (GDPR; personnel data in a public authority).
+
+- The privacy notice: shown in App Home and added to the first message the bot sends anyone
+  (art. 13: inform when the data are first used to contact the person).
+- Export (art. 15/20): everything stored about a person, as readable JSON.
+- Erasure (art. 17): the person's personal data are replaced by anonymous placeholders or
+  deleted everywhere; what must stay (counts: a conversation was held, a network had a leader)
+  stays anonymously.
+- Retention (art. 5(1)(e)): people who left are erased after `people_left_months`.
+
+Tables are found through the schema, not listed by hand: every table with a column that refers
+to `people.id` is exported, and on erasure its rows are deleted unless a rule below keeps them
+anonymously. A table a later feature adds is therefore covered the day it lands; a feature that
+must keep anonymous counts registers its own eraser with `register_eraser`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, Table, and_, delete, func, or_, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
+
+from bot.core import audit, ui
+from bot.core.clock import now as clock_now
+from bot.core.i18n import Translator
+from bot.core.notify import Delivered, Notifier
+from bot.core.policy import Policy, get_policy
+from storage.home_models import PersonPrivacy
+from storage.models import (
+    Agreement,
+    AuditEntry,
+    Conversation,
+    Department,
+    Network,
+    NetworkMember,
+    Person,
+    PulsTalk,
+)
+from storage.scheduling_models import OutboxMessage, Snooze, ThemeProposal
+
+ERASED_NAME = "Slettet person"
+ERASED_TEXT = "[slettet]"
+ERASED_ACTOR = "person:slettet"
+
+
+def erased_email(person_id: int) -> str:
+    # `.invalid` can never be a real address (RFC 2606); the id keeps the column unique.
+    return f"slettet-{person_id}@slettet.invalid"
+
+
+# --- the privacy notice ---------------------------------------------------------------------
+
+
+def notice_note(t: Translator) -> ui.Note:
+    """The short notice added to the first message the bot sends a person."""
+    return ui.Note(t("privacy.notice.first_contact"))
+
+
+def notice_parts(t: Translator, retention: RetentionPolicy) -> tuple[ui.Part, ...]:
+    """The App Home notice: what is stored, why, for how long, who sees what, how to get it out."""
+    return (
+        ui.Heading(t("privacy.notice.heading")),
+        ui.Text(t("privacy.notice.what")),
+        ui.Text(t("privacy.notice.who")),
+        ui.Text(
+            t(
+                "privacy.notice.how_long",
+                outbox_days=retention.outbox_days,
+                left_months=retention.people_left_months,
+                checklist_months=retention.checklist_answers_months,
+            )
+        ),
+        ui.Text(t("privacy.notice.rights")),
+    )
+
+
+def needs_notice(session: Session, person_id: int) -> bool:
+    row = session.get(PersonPrivacy, person_id)
+    return row is None or row.notice_sent_at is None
+
+
+def mark_noticed(session: Session, person_id: int, moment: datetime | None = None) -> None:
+    row = session.get(PersonPrivacy, person_id) or PersonPrivacy(person_id=person_id)
+    row.notice_sent_at = row.notice_sent_at or moment or clock_now()
+    session.add(row)
+
+
+def with_first_contact_notice(
+    session: Session, person: Person | None, message: ui.Message, language: str
+) -> ui.Message:
+    """`message`, with the privacy notice added if it is the first the person gets from the
+    bot; the caller's session records that it was added (commit with the send decision)."""
+    if person is None or person.id is None or not needs_notice(session, person.id):
+        return message
+    mark_noticed(session, person.id)
+    return replace(message, parts=(*message.parts, notice_note(Translator(language))))
+
+
+class NoticeNotifier:
+    """A Notifier that adds the privacy notice to the first direct message a person gets, and
+    records it only once the message was delivered."""
+
+    def __init__(
+        self, inner: Notifier, session_factory: Callable[[], Any], language_of: Callable[..., str]
+    ) -> None:
+        self.inner = inner
+        self.session_factory = session_factory
+        self.language_of = language_of
+
+    def send(
+        self, person: Person, message: ui.Message, attachment: ui.Attachment | None = None
+    ) -> Delivered | None:
+        if person.id is None:
+            return self.inner.send(person, message, attachment)
+        with self.session_factory() as session:
+            first = needs_notice(session, person.id)
+        shown = message
+        if first:
+            t = Translator(self.language_of(person))
+            shown = replace(message, parts=(*message.parts, notice_note(t)))
+        delivered = self.inner.send(person, shown, attachment)
+        if delivered is not None and first:
+            with self.session_factory() as session:
+                mark_noticed(session, person.id)
+                session.commit()
+        return delivered
+
+    def replace(self, channel: str, ts: str, message: ui.Message) -> None:
+        self.inner.replace(channel, ts, message)
+
+
+# --- the schema: where a person's data live -------------------------------------------------
+
+
+def _tables() -> list[Table]:
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def person_columns() -> dict[str, list[Column[Any]]]:
+    """table name → its columns that refer to a person (people.id), self-references of the
+    people table (the manager) excluded: those rows are other people's."""
+    found: dict[str, list[Column[Any]]] = {}
+    for table in _tables():
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                if fk.column.table.name == "people" and table.name != "people":
+                    found.setdefault(table.name, []).append(column)
+    return found
+
+
+def _is(column: Column[Any], kind: type) -> bool:
+    # sqlmodel's AutoString is a TypeDecorator around String: look through decorators.
+    return isinstance(column.type, kind) or isinstance(getattr(column.type, "impl", None), kind)
+
+
+def _text_columns(table: Table) -> tuple[list[Column[Any]], list[Column[Any]]]:
+    jsons = [c for c in table.columns if _is(c, JSON)]
+    texts = [c for c in table.columns if _is(c, String) and c not in jsons]
+    return texts, jsons
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {key: _jsonable(value) for key, value in row._mapping.items()}
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def export_person(session: Session, person: Person, language: str) -> dict[str, Any]:
+    """Everything stored about `person`, grouped by table, with a short explanation."""
+    assert person.id is not None
+    t = Translator(language)
+    pid = person.id
+    department = session.get(Department, person.department_id) if person.department_id else None
+    manager = session.get(Person, person.manager_id) if person.manager_id else None
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, columns in sorted(person_columns().items()):
+        table = SQLModel.metadata.tables[name]
+        rows = session.connection().execute(
+            sa_select(table).where(or_(*(c == pid for c in columns)))
+        )
+        tables[name] = [_row_dict(r) for r in rows]
+    entries = session.exec(
+        select(AuditEntry)
+        .where(
+            or_(
+                col(AuditEntry.actor) == audit.person_actor(pid),
+                and_(col(AuditEntry.entity) == "person", col(AuditEntry.entity_id) == pid),
+            )
+        )
+        .order_by(col(AuditEntry.at))
+    ).all()
+    tables["audit_entries"] = [
+        {k: _jsonable(v) for k, v in e.model_dump().items()} for e in entries
+    ]
+    return {
+        "about": t("privacy.export.about"),
+        "generated_at": clock_now().isoformat(),
+        "person": {k: _jsonable(v) for k, v in person.model_dump().items()},
+        "department": department.name if department else None,
+        "manager": {"name": manager.name, "email": manager.email} if manager else None,
+        "tables": tables,
+    }
+
+
+def export_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
+
+
+def export_attachment(t: Translator, data: dict[str, Any]) -> ui.Attachment:
+    return ui.Attachment(
+        filename="netvaerksbot-mine-data.json",
+        title=t("privacy.export.file_title"),
+        content=export_json(data),
+    )
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
+Eraser = Callable[[Session, int], None]
+_ERASERS: dict[str, Eraser] = {}
+
+
+def register_eraser(table: str, eraser: Eraser) -> None:
+    """A feature whose table must keep anonymous rows (counts) says how to erase one person
+    from it; tables without an eraser lose the person's rows."""
+    _ERASERS[table] = eraser
+
+
+@dataclass(frozen=True)
+class Erasure:
+    person_id: int
+    rows_deleted: int
+    rows_anonymised: int
+    traces_scrubbed: int
+
+
+def find_person(session: Session, email: str) -> Person | None:
+    return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+
+
+def identifiers(person: Person) -> list[str]:
+    """What identifies the person in free text: email, full name, Slack ID."""
+    return [v for v in (person.email, person.name, person.slack_id) if v and len(v) >= 3]
+
+
+def erase_person(session: Session, person: Person, actor: str, reason: str = "request") -> Erasure:
+    """Remove `person`'s personal data everywhere; commit. Idempotent."""
+    assert person.id is not None
+    pid = person.id
+    done = session.get(PersonPrivacy, pid)
+    if done is not None and done.erased_at is not None:
+        return Erasure(pid, 0, 0, 0)  # already erased: its placeholders are not a person
+    needles = identifiers(person)
+    deleted = anonymised = 0
+    connection = session.connection()
+
+    def run(statement: Any) -> int:
+        return int(connection.execute(statement).rowcount or 0)
+
+    # What stays, anonymously: the conversation happened, the agreement was made (its hours
+    # count), the network had a leader. What the person (or others about them) wrote goes.
+    anonymised += run(
+        update(Conversation)
+        .where(
+            or_(
+                col(Conversation.employee_id) == pid,
+                col(Conversation.manager_id) == pid,
+                col(Conversation.proposed_by_id) == pid,
+            )
+        )
+        .values(note=None, place_text=None)
+    )
+    anonymised += run(
+        update(Agreement)
+        .where(or_(col(Agreement.employee_id) == pid, col(Agreement.manager_id) == pid))
+        .values(reprioritised=None, secretariat_time=None, competence=None, showcase=None)
+    )
+    anonymised += run(
+        update(Network)
+        .where(col(Network.reference_leader_id) == pid)
+        .values(reference_leader_id=None)
+    )
+    anonymised += run(
+        update(ThemeProposal)
+        .where(col(ThemeProposal.proposed_by_id) == pid)
+        .values(text=ERASED_TEXT)
+    )
+    anonymised += run(
+        update(AuditEntry)
+        .where(col(AuditEntry.actor) == audit.person_actor(pid))
+        .values(actor=ERASED_ACTOR)
+    )
+    deleted += run(delete(NetworkMember).where(col(NetworkMember.person_id) == pid))
+    deleted += run(delete(PulsTalk).where(col(PulsTalk.employee_id) == pid))
+    deleted += run(delete(Snooze).where(col(Snooze.person_id) == pid))
+    deleted += _delete_outbox(session, pid)
+    handled = {
+        "conversations",
+        "agreements",
+        "networks",
+        "theme_proposals",
+        "network_members",
+        "puls_talks",
+        "snoozes",
+        "outbox",
+        "person_privacy",
+    }
+    for name, columns in person_columns().items():
+        if name in handled:
+            continue
+        if name in _ERASERS:
+            _ERASERS[name](session, pid)
+            continue
+        table = SQLModel.metadata.tables[name]
+        deleted += run(delete(table).where(or_(*(c == pid for c in columns))))
+    moment = clock_now()
+    person.email = erased_email(pid)
+    person.name = ERASED_NAME
+    person.slack_id = None
+    person.language = None
+    person.timezone = None
+    person.manager_id = None
+    person.is_secretariat = False
+    person.active = False
+    person.left_at = person.left_at or moment
+    person.updated_at = moment
+    session.add(person)
+    privacy = session.get(PersonPrivacy, pid) or PersonPrivacy(person_id=pid)
+    privacy.notice_sent_at = None
+    privacy.erased_at = moment
+    privacy.erased_reason = reason
+    session.add(privacy)
+    session.flush()
+    scrubbed = scrub(session, needles)
+    audit.record(session, actor, "privacy.erased", "person", pid, reason=reason)
+    session.commit()
+    return Erasure(pid, deleted, anonymised, scrubbed)
+
+
+def _delete_outbox(session: Session, pid: int) -> int:
+    connection = session.connection()
+    mine = sa_select(col(OutboxMessage.id)).where(col(OutboxMessage.recipient_id) == pid)
+    # Rows folded into one of the person's digests lose the link before the digest goes.
+    connection.execute(
+        update(OutboxMessage).where(col(OutboxMessage.digest_id).in_(mine)).values(digest_id=None)
+    )
+    result = connection.execute(delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == pid))
+    return int(result.rowcount or 0)
+
+
+def _pattern(needles: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _scrub_value(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(ERASED_TEXT, value)
+    if isinstance(value, list):
+        return [_scrub_value(v, pattern) for v in value]
+    if isinstance(value, dict):
+        return {pattern.sub(ERASED_TEXT, k): _scrub_value(v, pattern) for k, v in value.items()}
+    return value
+
+
+def traces(session: Session, needles: list[str]) -> Iterator[tuple[str, str, Any]]:
+    """(table, column, primary key) of every text or JSON value that contains one of `needles`
+    (case-insensitive) — in every table of the schema."""
+    if not needles:
+        return
+    lowered = [n.lower() for n in needles]
+    connection = session.connection()
+    for table in _tables():
+        texts, jsons = _text_columns(table)
+        keys = list(table.primary_key.columns)
+        for column in texts:
+            condition = or_(*(func.lower(column).contains(n, autoescape=True) for n in lowered))
+            for row in connection.execute(sa_select(*keys, column).where(condition)):
+                yield table.name, column.name, tuple(row[: len(keys)])
+        for column in jsons:
+            for row in connection.execute(sa_select(*keys, column)):
+                dumped = json.dumps(row[-1], ensure_ascii=False).lower()
+                if any(n in dumped for n in lowered):
+                    yield table.name, column.name, tuple(row[: len(keys)])
+
+
+def scrub(session: Session, needles: list[str]) -> int:
+    """Replace `needles` wherever they still occur (free text that mentions the person:
+    a colleague's note, an audit detail); returns how many values changed."""
+    if not needles:
+        return 0
+    pattern = _pattern(needles)
+    found = list(traces(session, needles))
+    connection = session.connection()
+    changed = 0
+    for table_name, column_name, key in found:
+        table = SQLModel.metadata.tables[table_name]
+        column = table.columns[column_name]
+        where = and_(*(c == v for c, v in zip(table.primary_key.columns, key, strict=True)))
+        current = connection.execute(sa_select(column).where(where)).scalar_one()
+        cleaned = _scrub_value(current, pattern)
+        if isinstance(cleaned, str) and _contains(cleaned, needles):
+            cleaned = ERASED_TEXT  # matched only inside a word: drop the whole value
+        elif not isinstance(cleaned, str) and _contains(
+            json.dumps(cleaned, ensure_ascii=False), needles
+        ):
+            cleaned = {} if isinstance(current, dict) else []
+        if isinstance(cleaned, str) and getattr(column.type, "length", None):
+            cleaned = cleaned[: column.type.length]  # type: ignore[attr-defined]
+        if cleaned != current:
+            connection.execute(update(table).where(where).values({column_name: cleaned}))
+            changed += 1
+    return changed
+
+
+def _contains(text: str, needles: list[str]) -> bool:
+    lowered = text.lower()
+    return any(n.lower() in lowered for n in needles)
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    outbox_days: int
+    people_left_months: int
+    checklist_answers_months: int
+
+
+def retention_policy(policy: Policy | None = None) -> RetentionPolicy:
+    """From bot/policy.toml [retention]; the defaults are the issue's (GDPR: keep no longer
+    than needed): outbox 90 days is the scheduler's own number, see there."""
+    section = (policy or get_policy()).section("retention")
+    return RetentionPolicy(
+        outbox_days=int(section.get("outbox_days", 90)),
+        people_left_months=int(section.get("people_left_months", 12)),
+        checklist_answers_months=int(section.get("checklist_answers_months", 24)),
+    )
+
+
+def mark_left(session: Session, person: Person, moment: datetime, actor: str) -> None:
+    """The person has left: no more messages (every rule looks at active people only), and
+    the nightly retention erases them `people_left_months` after `moment`."""
+    person.active = False
+    person.left_at = moment
+    person.updated_at = clock_now()
+    session.add(person)
+    audit.record(session, actor, "person.left", "person", person.id)
+    session.commit()
+
+
+def left_before(moment: datetime, months: int) -> datetime:
+    return moment - timedelta(days=round(months * 365.25 / 12))
+
+
+def departed_due(session: Session, moment: datetime, months: int) -> list[Person]:
+    """People who left more than `months` ago and are not erased yet."""
+    cutoff = left_before(moment, months)
+    erased = select(PersonPrivacy.person_id).where(col(PersonPrivacy.erased_at).is_not(None))
+    left = func.coalesce(col(Person.left_at), col(Person.updated_at))
+    return list(
+        session.exec(
+            select(Person).where(
+                col(Person.active).is_(False), left < cutoff, col(Person.id).not_in(erased)
+            )
+        ).all()
+    )
+
+
+def purge_departed(session: Session, moment: datetime | None = None, months: int = 12) -> int:
+    """Erase everyone who left more than `months` ago; returns how many."""
+    moment = moment or clock_now()
+    people = departed_due(session, moment, months)
+    for person in people:
+        erase_person(session, person, actor="retention", reason="retention")
+    return len(people)
+
+
+RetentionHook = Callable[[Session, datetime, RetentionPolicy], int]
+# Features add their own retention here (the checklist: answers after
+# `checklist_answers_months`); the nightly job runs them all.
+RETENTION_HOOKS: dict[str, RetentionHook] = {}
+
+
+def run_retention(
+    session: Session, policy: RetentionPolicy, moment: datetime | None = None
+) -> dict[str, int]:
+    moment = moment or clock_now()
+    done = {"people_left": purge_departed(session, moment, policy.people_left_months)}
+    for name, hook in RETENTION_HOOKS.items():
+        done[name] = hook(session, moment, policy)
+        session.commit()
+    return done
+
+
+def nightly(db: Any, policy: Policy | None = None) -> dict[str, int]:
+    """The nightly privacy retention (schedules/runner.py): erase people who left long ago and
+    run the features' own retention hooks."""
+    with db.session() as session:
+        return run_retention(session, retention_policy(policy))

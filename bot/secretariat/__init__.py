@@ -1,0 +1,1 @@
+"""The network secretariat's work: networks and members, the overview, reports."""

@@ -1,0 +1,3 @@
+"""Network results: shared, posted once to every member department's channel, recognised; open
+networks.
+"""

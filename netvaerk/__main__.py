@@ -1,0 +1,3 @@
+from netvaerk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Chat platforms: each subpackage implements the core's ports for one platform."""
