@@ -22,7 +22,7 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 
 def build_app(deps: Deps) -> App:
     from platforms.slack import handlers
-    from platforms.slack.handlers.actor import slack_locale
+    from platforms.slack.actor import slack_locale
 
     settings = deps.settings
     client = make_client(settings)

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from bot.booking import domain as booking
 from bot.booking import forms as booking_forms
-from bot.booking.domain import Proposal, Refusal
+from bot.booking.domain import Proposal
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
 from storage.models import AuditEntry, Conversation, ConversationStatus

@@ -23,11 +23,12 @@ from bot.checklist.aggregate import (
     install_home_hooks,
     latest_responses,
 )
-from bot.checklist.domain import ChecklistRefusal, RoundState
+from bot.checklist.domain import RoundState
 from bot.checklist.flows import ChecklistFlow
 from bot.core import ui
 from bot.core.i18n import Translator
 from bot.core.notify import Delivered
+from bot.core.refusal import Refusal
 from bot.home.sections import HomeContext, build_home
 from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
 from bot.secretariat import report
@@ -115,12 +116,12 @@ def test_nobody_acts_on_another_persons_round(db: Database) -> None:
     org = build_org(db)
     with freeze_time(NOW), db.session() as s:
         round_, _ = checklist.start_round(s, org.lars, "command", NOW)
-        with pytest.raises(ChecklistRefusal) as refused:
+        with pytest.raises(Refusal) as refused:
             checklist.answer(s, org.mette, round_.id or 0, 1, "yes", NOW)
         assert refused.value.key == "checklist.refusal.not_yours"
-        with pytest.raises(ChecklistRefusal):
+        with pytest.raises(Refusal):
             checklist.view(s, org.mette, round_.id or 0, 1)
-        with pytest.raises(ChecklistRefusal) as not_manager:
+        with pytest.raises(Refusal) as not_manager:
             checklist.start_round(s, org.anne, "command", NOW)
         assert not_manager.value.key == "checklist.refusal.not_manager"
 

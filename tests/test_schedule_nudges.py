@@ -9,7 +9,8 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.booking.rules import HeldRefusal, mark_held
+from bot.booking.rules import mark_held
+from bot.core.refusal import Refusal
 from bot.reminders.themes import propose
 from schedules.planner import plan
 from storage.db import Database
@@ -90,7 +91,7 @@ def test_samtalen_er_holdt_settles_it_and_only_the_current_manager_may_say_so(
         try:
             mark_held(s, org.mette, org.anne.id or 0, cph(2027, 3, 2, 10))
             raise AssertionError("Mette is not Anne's manager")
-        except HeldRefusal as refusal:
+        except Refusal as refusal:
             assert refusal.key == "scheduler.held.refusal.not_manager"
         conversation = mark_held(s, org.lars, org.anne.id or 0, cph(2027, 3, 2, 10))
     assert conversation.status == ConversationStatus.HELD and conversation.proposals == []

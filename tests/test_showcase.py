@@ -11,12 +11,13 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from bot.core import ui
+from bot.core.refusal import Refusal
 from bot.privacy import domain as privacy
 from bot.reminders import puls
 from bot.showcase import channel_posts
 from bot.showcase import domain as showcase
 from bot.showcase.channel_posts import ChannelError, Placed
-from bot.showcase.domain import ResultInput, ShowcaseRefusal
+from bot.showcase.domain import ResultInput
 from storage.db import Database
 from storage.models import Department, Person
 from storage.showcase_models import (
@@ -92,12 +93,12 @@ def _second_department(db: Database, org: Org, channel: str | None) -> Departmen
 def test_only_members_may_share_and_only_from_their_networks(db: Database) -> None:
     org = build_org(db)
     with db.session() as s:
-        with pytest.raises(ShowcaseRefusal) as refused:
+        with pytest.raises(Refusal) as refused:
             showcase.save_draft(
                 s, org.fatima, ResultInput(org.network.id or 0, "t", "a", "m", None)
             )
         assert refused.value.key == "showcase.refusal.not_member"
-        with pytest.raises(ShowcaseRefusal):  # Anne does not join Ole's network
+        with pytest.raises(Refusal):  # Anne does not join Ole's network
             showcase.save_draft(
                 s, org.anne, ResultInput(org.other_network.id or 0, "t", "a", "m", None)
             )

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.clock import now
+from bot.core.refusal import Refusal
 from bot.organisation.people import active_person, employees_in_networks, networks_of
 from storage.models import Agreement, Conversation, ConversationStatus, Network, Person
 
@@ -26,15 +27,6 @@ OPEN_STATUSES = (ConversationStatus.PROPOSED, ConversationStatus.BOOKED)
 MAX_PROPOSALS = 3
 PLACE_KINDS = ("room", "teams", "phone", "other")
 AGREEMENT_REVIEW_MONTHS = 6
-
-
-class Refusal(Exception):
-    """Something the person may not do, or cannot do now; `key` names the catalogue text."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)
@@ -177,7 +169,7 @@ def propose(session: Session, actor: Person, pairing: Pairing, proposal: Proposa
     if latest is not None and latest.status == ConversationStatus.BOOKED:
         assert latest.starts_at is not None
         if latest.starts_at > now():
-            raise Refusal("booking.refusal.already_booked", conversation=latest)
+            raise Refusal("booking.refusal.already_booked", when=latest.starts_at)
     if latest is not None and latest.status == ConversationStatus.PROPOSED:
         conversation = latest
         if not _bump(session, conversation, conversation.revision):

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from bot.booking import domain as booking
 from bot.booking import forms as booking_forms
 from bot.booking import messages as booking_messages
-from bot.booking.domain import Refusal
 from bot.booking.invitation import invitation
 from bot.core import ui
 from bot.core.clock import now
@@ -21,6 +20,9 @@ from bot.core.deps import Deps
 from bot.core.formatting import format_datetime
 from bot.core.i18n import Translator
 from bot.core.notify import Notifier
+from bot.core.refusal import Refusal
+from bot.core.unit_of_work import UnitOfWork
+from bot.organisation.people import person_by_platform_id
 from storage.models import Conversation, Network, Person
 
 
@@ -117,7 +119,7 @@ class BookingFlow:
             try:
                 conversation = booking.propose(session, actor, pairing, proposal)
             except Refusal as refusal:
-                errors.add("pair", self._refusal_text(t, refusal, actor))
+                errors.add("pair", self.refusal_text(refusal, actor))
                 return errors, None
         return errors, conversation.id
 
@@ -168,20 +170,8 @@ class BookingFlow:
 
     # --- telling people ---------------------------------------------------------------------
 
-    def _refusal_text(self, t: Translator, refusal: Refusal, reader: Person) -> str:
-        values = dict(refusal.values)
-        conversation = values.pop("conversation", None)
-        if isinstance(conversation, Conversation) and conversation.starts_at:
-            values["when"] = format_datetime(
-                conversation.starts_at, t.language, self.deps.timezone_of(reader)
-            )
-        return t(refusal.key, **values)
-
-    def refusal_text(self, refusal: Refusal, reader: Person | None, language: str) -> str:
-        t = self._t(reader) if reader else Translator(language)
-        if reader is None:
-            return t(refusal.key, **refusal.values)
-        return self._refusal_text(t, refusal, reader)
+    def refusal_text(self, refusal: Refusal, reader: Person) -> str:
+        return refusal.text(self._t(reader), self.deps.timezone_of(reader))
 
     def notify_proposal(self, conversation: Conversation) -> bool:
         """DM the party who must answer, and confirm to the proposer. False if unreachable."""
@@ -297,3 +287,68 @@ class BookingFlow:
     def conversation(self, conversation_id: int) -> Conversation:
         with self.deps.db.session() as session:
             return booking.get_conversation(session, conversation_id)
+
+    # --- a click or a form, told to everyone concerned ------------------------------------
+    # Each returns the conversation whose parties' Home has changed, or None.
+
+    def _answer_origin(self, origin: dict[str, str] | None, text: str) -> None:
+        """The message answered shows what was answered, in place of its buttons."""
+        if origin:
+            self.notifier.replace(origin["channel"], origin["ts"], booking_messages.answered(text))
+
+    def accept_proposal(
+        self, actor: Person, ids: list[int], origin: dict[str, str] | None
+    ) -> int | None:
+        conversation_id, revision, index = ids
+        outcome = self.accept(actor, conversation_id, revision, index)
+        text = self.answered_text(actor, "booking.answered.accepted", outcome.conversation)
+        self._answer_origin(origin, text)
+        if not outcome.changed:
+            return None
+        self.notify_booked(outcome.conversation)
+        return outcome.conversation.id
+
+    def decline_proposal(
+        self, actor: Person, ids: list[int], origin: dict[str, str] | None
+    ) -> int | None:
+        conversation_id, revision = ids
+        outcome = self.decline(actor, conversation_id, revision)
+        text = self.answered_text(actor, "booking.answered.declined", outcome.conversation)
+        self._answer_origin(origin, text)
+        if not outcome.changed:
+            return None
+        self.notify_declined(outcome.conversation, actor)
+        return outcome.conversation.id
+
+    def cancel_conversation(self, actor: Person, conversation_id: int) -> int | None:
+        outcome = self.cancel(actor, conversation_id)
+        if not outcome.changed:
+            return None
+        self.notify_cancelled(outcome.conversation, actor)
+        return outcome.conversation.id
+
+    def tell_booking(self, actor: Person, conversation_id: int, _metadata: str) -> None:
+        self.notify_proposal(self.conversation(conversation_id))
+
+    def tell_counter(self, actor: Person, conversation_id: int, metadata: str) -> None:
+        conversation = self.conversation(conversation_id)
+        origin = json.loads(metadata).get("origin")
+        if origin:
+            text = self.answered_text(actor, "booking.answered.countered", conversation)
+            self._answer_origin(origin, text)
+        self.notify_proposal(conversation)
+
+    def tell_reschedule(self, actor: Person, conversation_id: int, _metadata: str) -> None:
+        self.notify_booked(self.conversation(conversation_id), moved=True)
+
+    def tell_agreement(self, actor: Person, conversation_id: int, _metadata: str) -> None:
+        self.notify_agreement(conversation_id, actor)
+
+
+def other_party(uow: UnitOfWork, user_id: str | None, typed: str) -> Person:
+    """The person a `/netvaerk book @person` names, or the refusal that says who was not found."""
+    with uow as session:
+        found = person_by_platform_id(session, user_id) if user_id else None
+    if found is None:
+        raise Refusal("booking.refusal.unknown_person", who=typed.split()[0][:40])
+    return found

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.core import actions, audit, ui
 from bot.core.due import BuildContext, Due, PlanWindow, add_months, for_each_target, local_midnight
+from bot.core.refusal import Refusal
 from bot.reminders.policy import ReminderPolicy
 from storage.models import Conversation, ConversationStatus, Network, NetworkMember, Person
 
@@ -412,18 +413,12 @@ def escalation(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | No
 # --- "Samtalen er holdt" -------------------------------------------------------------------
 
 
-class HeldRefusal(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
 def mark_held(session: Session, actor: Person, employee_id: int, now: datetime) -> Conversation:
     """Record that the conversation took place without a booking through the bot, so the nudges
     stop. Only the employee's current personnel leader may say so."""
     employee = session.get(Person, employee_id)
     if employee is None or not employee.active or employee.manager_id != actor.id:
-        raise HeldRefusal("scheduler.held.refusal.not_manager")
+        raise Refusal("scheduler.held.refusal.not_manager")
     network = session.exec(
         select(Network.id).where(Network.leader_id == employee_id).order_by(col(Network.id))
     ).first()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.refusal import Refusal
 from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.models import Network, NetworkMember, Person
 
@@ -36,15 +37,6 @@ SCORE = {"yes": 3, "partly": 2, "not_yet": 1}
 ROUND_OPEN_DAYS = 90
 NOTE_MAX = 3000
 STARTED_BY = ("command", "reflection", "scheduler", "home")
-
-
-class ChecklistRefusal(Exception):
-    """Something the person may not do, or cannot do now; `key` names the catalogue text."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)
@@ -197,7 +189,7 @@ def start_round(
     """The person's open round, or a new one. (round, created)."""
     assert person.id is not None
     if not is_personnel_leader(session, person.id):
-        raise ChecklistRefusal("checklist.refusal.not_manager")
+        raise Refusal("checklist.refusal.not_manager")
     found = open_round(session, person.id, now)
     if found is not None:
         return found, False
@@ -234,16 +226,16 @@ def start_round(
 def own_round(session: Session, person: Person, round_id: int) -> ChecklistRound:
     round_ = session.get(ChecklistRound, round_id)
     if round_ is None:
-        raise ChecklistRefusal("checklist.refusal.gone")
+        raise Refusal("checklist.refusal.gone")
     if round_.person_id != person.id:
         # Answers are private: nobody acts on, or sees, another person's round.
-        raise ChecklistRefusal("checklist.refusal.not_yours")
+        raise Refusal("checklist.refusal.not_yours")
     return round_
 
 
 def _check_point(point: int) -> None:
     if point not in POINTS:
-        raise ChecklistRefusal("checklist.refusal.gone")
+        raise Refusal("checklist.refusal.gone")
 
 
 def _row(session: Session, round_: ChecklistRound, point: int, now: datetime) -> ChecklistAnswer:
@@ -273,7 +265,7 @@ def answer(
     """Record (or change) the answer to one point; complete the round when it was the last."""
     _check_point(point)
     if value not in ANSWERS:
-        raise ChecklistRefusal("checklist.refusal.gone")
+        raise Refusal("checklist.refusal.gone")
     round_ = own_round(session, person, round_id)
     row = _row(session, round_, point, now)
     changed = row.answer != value

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.checklist import domain as checklist
 from bot.checklist import messages as checklist_messages
 from bot.checklist import puls_notes, recommend, talent
-from bot.checklist.domain import ChecklistRefusal, RoundState
+from bot.checklist.domain import RoundState
 from bot.checklist.interest import interest_message
 from bot.checklist.my_employees import employees_of
 from bot.checklist.steps import steps_for
@@ -20,6 +20,7 @@ from bot.core.deps import Deps
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
 from bot.core.notify import Notifier
+from bot.core.refusal import Refusal
 from bot.organisation.people import employees_in_networks
 from storage.checklist_models import Recommendation, TalentNomination
 from storage.models import Network, Person
@@ -112,7 +113,7 @@ class ChecklistFlow:
         with self.deps.db.session() as session:
             people = talent.candidates(session, actor)
         if not people:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         return talent.talent_form(self.t(actor), people, employee_id)
 
     def nominate(self, actor: Person, employee: Person, note: str | None, tell: bool) -> int:
@@ -128,7 +129,7 @@ class ChecklistFlow:
             nomination = session.get(TalentNomination, nomination_id)
             employee = session.get(Person, nomination.employee_id) if nomination else None
         if nomination is None or employee is None:
-            raise ChecklistRefusal("checklist.refusal.gone")
+            raise Refusal("checklist.refusal.gone")
         t = self.t(actor)
         if nomination.employee_told:
             self.notifier.send(employee, talent.told_message(self.t(employee), actor))
@@ -148,9 +149,9 @@ class ChecklistFlow:
             employees = employees_of(session, actor.id or 0)
             networks = recommend.open_networks(session, self._today(actor))
         if not employees:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         if not networks:
-            raise ChecklistRefusal("checklist.refusal.no_networks")
+            raise Refusal("checklist.refusal.no_networks")
         return recommend.recommend_form(self.t(actor), employees, networks)
 
     def recommend(self, actor: Person, employee_id: int | None, network_id: int | None) -> int:
@@ -167,7 +168,7 @@ class ChecklistFlow:
         with self.deps.db.session() as session:
             found = session.get(Recommendation, recommendation_id)
             if found is None:
-                raise ChecklistRefusal("checklist.refusal.gone")
+                raise Refusal("checklist.refusal.gone")
             manager = session.get(Person, found.manager_id)
             employee = session.get(Person, found.employee_id)
             network = session.get(Network, found.network_id) if found.network_id else None
@@ -254,7 +255,7 @@ class ChecklistFlow:
             in_networks = {e.id: e for e, _ in employees_in_networks(session, actor.id or 0)}
             employees = list(in_networks.values()) or employees_of(session, actor.id or 0)
         if not employees:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         return recommend.present_form(self.t(actor), employees)
 
     def invite_to_present(self, actor: Person, employee_id: int | None) -> int:
@@ -269,7 +270,7 @@ class ChecklistFlow:
         with self.deps.db.session() as session:
             employees = employees_of(session, actor.id or 0)
         if not employees:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         return recommend.recognise_form(self.t(actor), employees)
 
     def check_employee(self, actor: Person, employee_id: int | None) -> Person:
@@ -278,7 +279,7 @@ class ChecklistFlow:
         with self.deps.db.session() as session:
             employee = own_employee(session, actor, employee_id)
         if employee is None:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         return employee
 
     def recognise(self, actor: Person, employee: Person, text: str) -> str:
@@ -302,7 +303,7 @@ class ChecklistFlow:
             if round_id is not None and point is not None:
                 initial = checklist.view(session, actor, round_id, point).note_of(point)
         if not employees:
-            raise ChecklistRefusal("checklist.refusal.no_employees")
+            raise Refusal("checklist.refusal.no_employees")
         return puls_notes.puls_form(self.t(actor), employees, point, initial)
 
     def add_puls_note(

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 
 from sqlmodel import Session, col, select
 
-from bot.checklist.domain import ChecklistRefusal
 from bot.checklist.my_employees import employee_choice, own_employee
 from bot.core import actions, audit, ui
 from bot.core.due import local_midnight
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from storage.checklist_models import PulsNote
 from storage.models import Person, PulsTalk
 
@@ -29,7 +29,7 @@ def add_note(
 ) -> PulsNote:
     employee = own_employee(session, actor, employee_id)
     if employee is None:
-        raise ChecklistRefusal("checklist.refusal.no_employees")
+        raise Refusal("checklist.refusal.no_employees")
     note = PulsNote(
         manager_id=actor.id or 0,
         employee_id=employee.id or 0,

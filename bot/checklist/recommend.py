@@ -17,10 +17,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from bot.checklist.domain import ChecklistRefusal
 from bot.checklist.my_employees import employee_choice, int_or_none, own_employee
 from bot.core import actions, audit, ui
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from bot.organisation.people import networks_of
 from storage.checklist_models import Recommendation
 from storage.models import Network, NetworkMember, Person
@@ -108,21 +108,19 @@ def recommend_network(
 ) -> Recommendation:
     employee = own_employee(session, actor, employee_id)
     if employee is None:
-        raise ChecklistRefusal("checklist.refusal.no_employees")
+        raise Refusal("checklist.refusal.no_employees")
     network = next((n for n in open_networks(session, today) if n.id == network_id), None)
     if network is None:
-        raise ChecklistRefusal("checklist.refusal.no_networks")
+        raise Refusal("checklist.refusal.no_networks")
     if _in_network(session, employee.id or 0, network):
-        raise ChecklistRefusal(
-            "checklist.recommend.already", employee=employee.name, network=network.name
-        )
+        raise Refusal("checklist.recommend.already", employee=employee.name, network=network.name)
     return _store(session, actor, employee, NETWORK, network.id)
 
 
 def invite_to_present(session: Session, actor: Person, employee_id: int | None) -> Recommendation:
     employee = own_employee(session, actor, employee_id)
     if employee is None:
-        raise ChecklistRefusal("checklist.refusal.no_employees")
+        raise Refusal("checklist.refusal.no_employees")
     return _store(session, actor, employee, PRESENT, None)
 
 
@@ -132,9 +130,9 @@ def answer(
     """The employee's answer; only the employee may give it, and only once."""
     recommendation = session.get(Recommendation, recommendation_id)
     if recommendation is None or recommendation.kind != kind:
-        raise ChecklistRefusal("checklist.refusal.gone")
+        raise Refusal("checklist.refusal.gone")
     if recommendation.employee_id != actor.id:
-        raise ChecklistRefusal("checklist.refusal.not_yours")
+        raise Refusal("checklist.refusal.not_yours")
     if recommendation.status != "sent":
         return Answer(recommendation, False)
     recommendation.status = "accepted" if yes else "declined"
@@ -149,10 +147,10 @@ def add_member(session: Session, actor: Person, recommendation_id: int, now: dat
     """The network leader adds the employee who said yes."""
     recommendation = session.get(Recommendation, recommendation_id)
     if recommendation is None or recommendation.network_id is None:
-        raise ChecklistRefusal("checklist.refusal.gone")
+        raise Refusal("checklist.refusal.gone")
     network = session.get(Network, recommendation.network_id)
     if network is None or network.leader_id != actor.id:
-        raise ChecklistRefusal("checklist.recommend.not_leader")
+        raise Refusal("checklist.recommend.not_leader")
     if recommendation.status == "added":
         return Answer(recommendation, False)
     if not _in_network(session, recommendation.employee_id, network):

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.checklist.domain import ChecklistRefusal
 from bot.checklist.my_employees import employee_choice, int_or_none
 from bot.core import actions, audit, ui
 from bot.core.due import BuildContext, Due, PlanWindow, for_each_target
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from storage.checklist_models import TalentNomination
 from storage.models import Department, Person
 
@@ -41,9 +41,9 @@ def nominate(
     session: Session, actor: Person, employee: Person, note: str | None, tell: bool
 ) -> TalentNomination:
     if employee.id == actor.id:
-        raise ChecklistRefusal("checklist.talent.self")
+        raise Refusal("checklist.talent.self")
     if employee.id not in {p.id for p in candidates(session, actor)}:
-        raise ChecklistRefusal("checklist.talent.not_allowed")
+        raise Refusal("checklist.talent.not_allowed")
     nomination = TalentNomination(
         nominated_by_id=actor.id or 0,
         employee_id=employee.id or 0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
@@ -31,3 +32,7 @@ class Deps:
             if found:
                 return found
         return self.settings.netvaerk_language
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        # One per process: Bolt's copy of a request for a lazy listener shares it.
+        return self

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, func, select
 
+from bot.core.refusal import Refusal
 from storage.models import Network, NetworkMember, Person
 
 
@@ -108,13 +109,12 @@ def refusal_key(action: Action) -> str:
     return f"permission.refusal.{action.value}"
 
 
-class PermissionDenied(Exception):
-    """The person may not do this; `key` names the polite catalogue text."""
+class PermissionDenied(Refusal):
+    """The person may not do this; answered like any refusal, with the action's own text."""
 
     def __init__(self, action: Action) -> None:
-        super().__init__(action.value)
+        super().__init__(refusal_key(action))
         self.action = action
-        self.key = refusal_key(action)
 
 
 # --- deriving roles and relations from the data ---------------------------------------------

@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     graph_url: str = "https://graph.microsoft.com/v1.0"
     graph_login_url: str = "https://login.microsoftonline.com"
 
+    # Microsoft Teams (DESIGN.md §4): set TEAMS_CLIENT_ID and `netvaerk run` also serves Teams.
+    teams_client_id: str | None = None
+    teams_client_secret: str | None = None
+    teams_tenant_id: str | None = None
+    teams_service_url: str = "https://smba.trafficmanager.net/teams"
+    teams_login_url: str = "https://login.microsoftonline.com"
+    teams_openid_metadata_url: str = (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_client_id and self.teams_client_secret and self.teams_tenant_id)
+
     @property
     def calendar_configured(self) -> bool:
         return bool(self.graph_tenant_id and self.graph_client_id and self.graph_client_secret)

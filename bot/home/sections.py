@@ -33,6 +33,7 @@ from bot.core.i18n import Translator
 from bot.core.permissions import Role
 from bot.organisation.people import active_person, employees_in_networks, networks_of
 from bot.privacy.domain import RetentionPolicy, notice_parts
+from bot.secretariat.messages import secretariat_buttons
 from storage.models import (
     Agreement,
     Conversation,
@@ -571,16 +572,7 @@ def _secretariat_overview(session: Session, person: Person, ctx: HomeContext) ->
     parts: list[ui.Part] = [
         ui.Divider(),
         ui.Heading(t("home.secretariat.heading")),
-        ui.Buttons(
-            (
-                ui.Button(t("home.button.network_new"), actions.NETWORK_NEW, style="primary"),
-                ui.Button(t("home.button.secretariat_role"), actions.SECRETARIAT_ROLE_OPEN),
-                ui.Button(t("home.button.report"), actions.REPORT_SEND),
-                ui.Button(t("home.button.audit"), actions.AUDIT_SEND),
-                ui.Button(t("home.button.erase"), actions.ERASE_OPEN, style="danger"),
-            ),
-            id="secretariat",
-        ),
+        secretariat_buttons(t, id="secretariat"),
         ui.Facts(
             (
                 (t("home.secretariat.networks"), str(len(running))),

@@ -32,10 +32,10 @@ from bot.core.clock import now
 from bot.core.due import BuildContext, Due, PlanWindow, local_midnight
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from bot.core.working_calendar import WorkingCalendar
 from bot.organisation.people import networks_of
 from bot.showcase import domain as showcase
-from bot.showcase.domain import ShowcaseRefusal
 from bot.showcase.messages import escape, first_name
 from bot.showcase.rules import setting
 from storage.models import Department, Person
@@ -365,12 +365,12 @@ def invite(
     """The personnel leader asks an employee to tell about their network work at the meeting.
     Returns the invitation and whether it is new (a second click changes nothing)."""
     if not may_manage(session, actor, department_id):
-        raise ShowcaseRefusal("showcase.refusal.not_department_leader")
+        raise Refusal("showcase.refusal.not_department_leader")
     if meeting < today:
-        raise ShowcaseRefusal("showcase.refusal.meeting_passed")
+        raise Refusal("showcase.refusal.meeting_passed")
     person = session.get(Person, person_id)
     if person is None or not person.active or person.department_id != department_id:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     existing = session.exec(
         select(MeetingInvitation).where(
             MeetingInvitation.department_id == department_id,
@@ -409,9 +409,9 @@ def answer_invitation(
 ) -> tuple[MeetingInvitation, bool]:
     invitation = session.get(MeetingInvitation, invitation_id)
     if invitation is None:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     if invitation.person_id != actor.id:
-        raise ShowcaseRefusal("showcase.refusal.not_yours")
+        raise Refusal("showcase.refusal.not_yours")
     status = InvitationStatus.ACCEPTED if yes else InvitationStatus.DECLINED
     changed = session.execute(
         update(MeetingInvitation)
@@ -431,7 +431,7 @@ def record_presented(
 ) -> MeetingAnswer:
     """The answer to "Blev netværksarbejdet præsenteret?"; a later answer replaces it."""
     if not may_manage(session, actor, department_id):
-        raise ShowcaseRefusal("showcase.refusal.not_department_leader")
+        raise Refusal("showcase.refusal.not_department_leader")
     found = session.exec(
         select(MeetingAnswer).where(
             MeetingAnswer.department_id == department_id, MeetingAnswer.meeting_date == meeting
@@ -623,10 +623,10 @@ def save_department(
     """Store the rhythm and the digest choice. Returns the department and whether the digest
     was switched on just now (the bot then joins its channel)."""
     if not may_manage(session, actor, department_id):
-        raise ShowcaseRefusal("showcase.refusal.not_department_leader")
+        raise Refusal("showcase.refusal.not_department_leader")
     department = session.get(Department, department_id)
     if department is None:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     department.meeting_weekday = data.weekday
     department.meeting_time = data.at
     department.meeting_interval_weeks = data.interval if data.weekday is not None else None

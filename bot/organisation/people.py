@@ -32,3 +32,9 @@ def employees_in_networks(session: Session, manager_id: int) -> list[tuple[Perso
 
 def timezone_of(person: Person, default: str) -> str:
     return person.timezone or default
+
+
+def person_by_platform_id(session: Session, user_id: str) -> Person | None:
+    """The person with this chat-platform user id (active or not): the one place that knows
+    where that id is stored."""
+    return session.exec(select(Person).where(Person.slack_id == user_id)).first()

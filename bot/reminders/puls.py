@@ -21,6 +21,7 @@ from bot.checklist.puls_notes import talking_points
 from bot.core import actions, audit, ui
 from bot.core.due import BuildContext, Due, PlanWindow
 from bot.core.formatting import format_date
+from bot.core.refusal import Refusal
 from bot.organisation.people import networks_of
 from storage.models import Agreement, Network, Person, PulsTalk
 
@@ -51,24 +52,17 @@ def recent_results(session: Session, employee_id: int, since: datetime) -> list[
 # --- registering a talk --------------------------------------------------------------------
 
 
-class PulsRefusal(Exception):
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-
 def register_talk(
     session: Session, actor: Person, employee: Person, day: date, at: time | None, today: date
 ) -> tuple[PulsTalk, bool]:
     """Register (or move the time of) a PULS talk. Only the employee's personnel leader or the
     secretariat may; the talk is with the employee's current personnel leader."""
     if actor.id != employee.manager_id and not actor.is_secretariat:
-        raise PulsRefusal("scheduler.puls.refusal.not_manager", name=employee.name)
+        raise Refusal("scheduler.puls.refusal.not_manager", name=employee.name)
     if employee.manager_id is None:
-        raise PulsRefusal("scheduler.puls.refusal.no_manager", name=employee.name)
+        raise Refusal("scheduler.puls.refusal.no_manager", name=employee.name)
     if day < today:
-        raise PulsRefusal("scheduler.puls.refusal.past")
+        raise Refusal("scheduler.puls.refusal.past")
     talk = session.exec(
         select(PulsTalk).where(PulsTalk.employee_id == employee.id, PulsTalk.talk_date == day)
     ).first()

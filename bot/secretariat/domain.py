@@ -19,6 +19,7 @@ from bot.core import actions, audit, ui
 from bot.core.clock import now
 from bot.core.i18n import Translator
 from bot.core.permissions import Action, require
+from bot.core.refusal import Refusal
 from bot.privacy import domain as privacy
 from storage.models import Network, NetworkMember, Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -26,15 +27,6 @@ from storage.scheduling_models import OutboxMessage, OutboxStatus
 _EMAIL_SPLIT = re.compile(r"[\s,;|]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GRANT, REVOKE = "grant", "revoke"
-
-
-class SecretariatRefusal(Exception):
-    """Allowed, but not possible now (e.g. the last secretariat member); `key` names the text."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 def _actor(actor: Person) -> str:
@@ -259,7 +251,7 @@ def close_network(session: Session, actor: Person, network_id: int, today: date)
     require(session, actor, Action.NETWORK_CLOSE)
     network = session.get(Network, network_id)
     if network is None:
-        raise SecretariatRefusal("secretariat.error.network_gone")
+        raise Refusal("secretariat.error.network_gone")
     network.end_date = today - timedelta(days=1)
     network.updated_at = now()
     session.add(network)
@@ -303,7 +295,7 @@ def set_secretariat(session: Session, actor: Person, email: str, grant: bool) ->
             .where(col(Person.is_secretariat), col(Person.active))
         ).one()
         if members <= 1:
-            raise SecretariatRefusal("secretariat.error.last_member")
+            raise Refusal("secretariat.error.last_member")
     if target.is_secretariat != grant:
         target.is_secretariat = grant
         target.updated_at = now()

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.core import audit
 from bot.core.clock import now
+from bot.core.refusal import Refusal
 from bot.organisation.people import networks_of
 from storage.models import Department, Network, NetworkMember, Person
 from storage.showcase_models import (
@@ -40,15 +41,6 @@ TEXT_MAX = 2000
 LINK_MAX = 500
 # Drafts (a preview nobody shared) are deleted after this long (GDPR: keep no more than needed).
 DRAFT_KEEP = timedelta(days=2)
-
-
-class ShowcaseRefusal(Exception):
-    """Something the person may not do, or cannot do now; `key` names the catalogue text."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)
@@ -95,7 +87,7 @@ def save_draft(session: Session, actor: Person, data: ResultInput) -> NetworkRes
     today = now().date()
     allowed = {n.id for n in networks_for_poster(session, actor.id or 0, today)}
     if data.network_id not in allowed:
-        raise ShowcaseRefusal("showcase.refusal.not_member")
+        raise Refusal("showcase.refusal.not_member")
     result = NetworkResult(
         network_id=data.network_id,
         posted_by_id=actor.id or 0,
@@ -115,7 +107,7 @@ def save_draft(session: Session, actor: Person, data: ResultInput) -> NetworkRes
 def get_result(session: Session, result_id: int) -> NetworkResult:
     result = session.get(NetworkResult, result_id)
     if result is None:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     return result
 
 
@@ -212,7 +204,7 @@ def publish(session: Session, actor: Person, result_id: int) -> list[ChannelPost
     second "Del" (double click, Slack retry) changes nothing and returns the same posts."""
     result = get_result(session, result_id)
     if result.posted_by_id != actor.id:
-        raise ShowcaseRefusal("showcase.refusal.not_yours")
+        raise Refusal("showcase.refusal.not_yours")
     if result.status == ResultStatus.DRAFT:
         changed = session.execute(
             update(NetworkResult)
@@ -253,7 +245,7 @@ def recognise(session: Session, actor: Person, result_id: int) -> bool:
     """Record that `actor` recognises the result; False when they already had."""
     result = get_result(session, result_id)
     if result.status != ResultStatus.PUBLISHED:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     if session.exec(
         select(Recognition.id).where(
             Recognition.result_id == result_id, Recognition.person_id == actor.id

@@ -17,10 +17,10 @@ from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.notify import Notifier
+from bot.core.refusal import Refusal
 from bot.showcase import channel_posts, messages
 from bot.showcase import domain as showcase
 from bot.showcase.channel_posts import ChannelPort, PostOutcome
-from bot.showcase.domain import ShowcaseRefusal
 from storage.models import Department, Network, Person
 from storage.showcase_models import NetworkResult, PostKind, ResultStatus
 
@@ -52,7 +52,7 @@ class ShowcaseFlow:
         with self.deps.db.session() as session:
             networks = showcase.networks_for_poster(session, actor.id or 0, now().date())
         if not networks:
-            raise ShowcaseRefusal("showcase.refusal.no_networks")
+            raise Refusal("showcase.refusal.no_networks")
         return messages.result_form(self.t(actor), networks, achieved, origin)
 
     def submit_form(
@@ -66,7 +66,7 @@ class ShowcaseFlow:
         with self.deps.db.session() as session:
             try:
                 result = showcase.save_draft(session, actor, data)
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 errors.add("network", t(refusal.key, **refusal.values))
                 return errors, None
             return errors, self._preview(session, t, result, actor)
@@ -167,14 +167,14 @@ class ShowcaseFlow:
         with self.deps.db.session() as session:
             result = showcase.get_result(session, result_id)
         if result.posted_by_id != actor.id:
-            raise ShowcaseRefusal("showcase.refusal.not_yours")
+            raise Refusal("showcase.refusal.not_yours")
         return messages.follow_up_form(self.t(actor), result)
 
     def follow_up(self, actor: Person, result_id: int, text: str) -> int:
         with self.deps.db.session() as session:
             result = showcase.get_result(session, result_id)
         if result.posted_by_id != actor.id:
-            raise ShowcaseRefusal("showcase.refusal.not_yours")
+            raise Refusal("showcase.refusal.not_yours")
         reply = messages.follow_up_reply(self.channel_t, actor, text)
         return channel_posts.reply_all(self.deps.db, self.port, PostKind.RESULT, result_id, reply)
 

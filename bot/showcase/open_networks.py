@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 from bot.core import actions, audit, ui
 from bot.core.clock import now
 from bot.core.i18n import Translator
-from bot.showcase.domain import ShowcaseRefusal, create_posts, running
+from bot.core.refusal import Refusal
+from bot.showcase.domain import create_posts, running
 from bot.showcase.messages import escape
 from storage.models import Department, Network, NetworkMember, Person
 from storage.showcase_models import JoinRequest, JoinStatus, OpenCall, PostKind
@@ -153,7 +154,7 @@ def request_join(session: Session, actor: Person, call_id: int) -> tuple[JoinReq
     call = session.get(OpenCall, call_id)
     network = session.get(Network, call.network_id) if call else None
     if call is None or network is None or not running(network, now().date()):
-        raise ShowcaseRefusal("showcase.refusal.call_closed")
+        raise Refusal("showcase.refusal.call_closed")
     if (
         network.leader_id == actor.id
         or session.exec(
@@ -162,7 +163,7 @@ def request_join(session: Session, actor: Person, call_id: int) -> tuple[JoinReq
             )
         ).first()
     ):
-        raise ShowcaseRefusal("showcase.refusal.already_member", network=network.name)
+        raise Refusal("showcase.refusal.already_member", network=network.name)
     existing = session.exec(
         select(JoinRequest).where(
             JoinRequest.network_id == network.id, JoinRequest.person_id == actor.id
@@ -198,9 +199,9 @@ def decide_join(
     request = session.get(JoinRequest, request_id)
     network = session.get(Network, request.network_id) if request else None
     if request is None or network is None:
-        raise ShowcaseRefusal("showcase.refusal.gone")
+        raise Refusal("showcase.refusal.gone")
     if network.leader_id != actor.id:
-        raise ShowcaseRefusal("showcase.refusal.not_leader")
+        raise Refusal("showcase.refusal.not_leader")
     status = JoinStatus.ACCEPTED if yes else JoinStatus.DECLINED
     changed = session.execute(
         update(JoinRequest)

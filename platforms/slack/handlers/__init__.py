@@ -1,6 +1,8 @@
-"""Bolt listeners, grouped by feature. One registration point: `register(app, deps)`.
+"""Bolt listeners, one module per feature, each a thin ack -> flow -> render.
 
-Listeners are thin: acknowledge fast, resolve who is acting, call a domain service, render.
+One registration point: `register(app, deps)` installs the context middleware (who acts, the
+unit of work) and the one error path, then every feature's listeners and its `/netvaerk`
+commands (their order is the order of help).
 """
 
 from __future__ import annotations
@@ -8,37 +10,32 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.core.deps import Deps
+from platforms.slack.handlers import (
+    booking,
+    checklist,
+    command,
+    context,
+    edge,
+    errors,
+    home,
+    privacy,
+    reminders,
+    secretariat,
+    showcase,
+)
+
+FEATURES = (booking, reminders, home, privacy, secretariat)
 
 
 def register(app: App, deps: Deps) -> None:
-    from platforms.slack.handlers import booking, command, edge, errors
-
-    errors.register(app, deps)
+    context.install(app, deps)
     app.use(edge.reply_without_response_url)  # before anything may answer
     app.use(edge.check_values(deps))
-    command.register(app, deps)
-    booking.register(app, deps)
-    from platforms.slack.handlers import nudges, puls, themes  # the scheduler's reminders
-
-    nudges.register(app, deps)
-    puls.register(app, deps)
-    themes.register(app, deps)
-    from platforms.slack.handlers import (  # App Home, privacy, the secretariat
-        home,
-        privacy,
-        secretariat,
-    )
-
-    home.register(app, deps)
-    privacy.register(app, deps)
-    secretariat.register(app, deps)
-    from platforms.slack.handlers import (
-        checklist,  # the personnel leader's 10 points and their next steps
-    )
-
+    errors.register(app)
+    for feature in FEATURES:
+        feature.register(app)
+    # Not yet converted to module-level listeners: they still close over `deps`.
     checklist.register(app, deps)
-    from platforms.slack.handlers import (
-        showcase,  # results, recognition, department meetings, open networks
-    )
-
     showcase.register(app, deps)
+    routes = [route for feature in FEATURES for route in feature.ROUTES]
+    command.register(app, [*routes, *checklist.ROUTES, *showcase.ROUTES])

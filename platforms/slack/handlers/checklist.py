@@ -12,15 +12,17 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.checklist import aggregate as checklist_aggregate
+from bot.checklist import commands, puls_notes, recommend, talent
 from bot.checklist import domain as checklist
 from bot.checklist import privacy as checklist_privacy
-from bot.checklist import puls_notes, recommend, talent
-from bot.checklist.domain import ChecklistRefusal
 from bot.checklist.flows import ChecklistFlow
 from bot.checklist.messages import NOTE_FIELD
 from bot.checklist.my_employees import EMPLOYEE_FIELD
 from bot.core import actions, ui
+from bot.core.actor import Actor
 from bot.core.deps import Deps
+from bot.core.refusal import Refusal
+from platforms.slack.actor import slack_actor as resolve_actor
 from platforms.slack.blocks import (
     action_pattern,
     form_errors,
@@ -29,8 +31,7 @@ from platforms.slack.blocks import (
     render_message,
 )
 from platforms.slack.chat import SlackChat
-from platforms.slack.handlers.actor import Actor, resolve_actor
-from platforms.slack.handlers.command import CommandRequest, router
+from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import guarded, just_ack
 from platforms.slack.notifier import SlackNotifier
 from storage.models import Person
@@ -62,7 +63,11 @@ def _origin(body: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
+ROUTES: list[Route] = []
+
+
 def register(app: App, deps: Deps) -> None:
+    ROUTES.clear()
     checklist_aggregate.install_home_hooks()  # App Home: my rounds; the secretariat's counts
     checklist_privacy.install()  # erasure and retention of answers
     # --- sub-commands ---------------------------------------------------------------------------
@@ -83,12 +88,10 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             _flow(deps, request.client).start(person, "command")
-        except ChecklistRefusal:
+        except Refusal:
             return  # already answered in the ack
 
-    router.add(
-        ("tjekliste", "checklist", "tjek"), "checklist.help.tjekliste", tjekliste, tjekliste_later
-    )
+    ROUTES.append(Route(commands.CHECKLIST, tjekliste, tjekliste_later))
 
     def _mentioned(text: str) -> Person | None:
         match = _MENTION.match(text.split()[0]) if text.split() else None
@@ -107,7 +110,7 @@ def register(app: App, deps: Deps) -> None:
             request.ack()
             try:
                 form = flow.talent_form(actor.person)
-            except ChecklistRefusal as refusal:
+            except Refusal as refusal:
                 request.respond(text=actor.t(refusal.key), response_type="ephemeral")
                 return
             request.client.views_open(trigger_id=request.trigger_id, view=render_form(form))
@@ -121,23 +124,21 @@ def register(app: App, deps: Deps) -> None:
         note = request.args.partition(" ")[2].strip() or None
         try:
             flow.nominate(actor.person, employee, note, tell=False)
-        except ChecklistRefusal as refusal:
+        except Refusal as refusal:
             request.ack(text=actor.t(refusal.key), response_type="ephemeral")
             return
         request.ack(
             text=actor.t("checklist.talent.done", name=employee.name), response_type="ephemeral"
         )
 
-    router.add(("talent",), "checklist.help.talent", talent_command)
+    ROUTES.append(Route(commands.TALENT, talent_command))
 
     def networks_command(request: CommandRequest) -> None:
         actor = request.actor
         text = _flow(deps, request.client).networks_text(actor.person, actor.language)
         request.ack(text=text, response_type="ephemeral")
 
-    router.add(
-        ("netværk", "netvaerk", "networks", "network"), "checklist.help.netvaerk", networks_command
-    )
+    ROUTES.append(Route(commands.NETWORKS, networks_command))
 
     # --- buttons: acknowledged at once, the work runs after the response ------------------------
 
@@ -152,7 +153,7 @@ def register(app: App, deps: Deps) -> None:
             flow = _flow(deps, client)
             try:
                 work(actor, actor.person, flow, body, client, respond)
-            except ChecklistRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, actor.t(refusal.key, **refusal.values))
 
         run.__name__ = work.__name__
@@ -269,7 +270,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.PRESENT_YES, _answer_recommendation(recommend.PRESENT, True)),
         (actions.PRESENT_NO, _answer_recommendation(recommend.PRESENT, False)),
     ):
-        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(deps, button(work))])
+        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(button(work))])
 
     # --- modals: validate and store before the ack, tell people after ---------------------------
 
@@ -291,7 +292,7 @@ def register(app: App, deps: Deps) -> None:
                 return
             try:
                 outcome = store(actor.person, _flow(deps, client), view, read_form(view))
-            except ChecklistRefusal as refusal:
+            except Refusal as refusal:
                 ack(
                     response_action="errors", errors={field: actor.t(refusal.key, **refusal.values)}
                 )
@@ -338,7 +339,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.session() as session:
             employee = session.get(Person, employee_id)
         if employee is None or not employee.active:
-            raise ChecklistRefusal("checklist.talent.not_allowed")
+            raise Refusal("checklist.talent.not_allowed")
         return flow.nominate(me, employee, note_text, tell)
 
     def notify_talent(me: Person, flow: ChecklistFlow, nomination_id: Any) -> None:
@@ -401,4 +402,4 @@ def register(app: App, deps: Deps) -> None:
         (actions.RECOGNISE_FORM, EMPLOYEE_FIELD, store_recognise, notify_recognise),
         (actions.PULS_NOTE_FORM, EMPLOYEE_FIELD, store_puls, notify_puls),
     ):
-        app.view(callback)(ack=submission(field, store), lazy=[guarded(deps, after(notify))])
+        app.view(callback)(ack=submission(field, store), lazy=[guarded(after(notify))])

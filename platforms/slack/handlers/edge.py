@@ -33,7 +33,6 @@ from slack_sdk.webhook import WebhookResponse
 
 from bot.core import actions
 from bot.core.deps import Deps
-from platforms.slack.handlers.actor import resolve_actor
 
 log = logging.getLogger("netvaerk.edge")
 
@@ -258,11 +257,11 @@ def check_values(deps: Deps) -> Callable[..., BoltResponse | None]:
             next()
             return None
         log.warning("refused a stale or tampered value: %s", stale)
-        user_id = body["user"]["id"]
-        text = resolve_actor(deps, client, user_id).t("error.stale")
+        actor = context.get("actor")  # set by the context middleware (handlers/context.py)
         respond = context.respond
         try:
-            if respond is not None:
+            if actor is not None and respond is not None:
+                text = actor.t("error.stale")
                 respond(text=text, response_type="ephemeral", replace_original=False)
         except Exception as error:  # the answer is a courtesy; the request is done either way
             log.warning("could not tell about a stale value: %s", type(error).__name__)

@@ -1,8 +1,14 @@
-"""The one error path: whatever fails, the person gets a short, polite answer, and the log gets
-the details — never the request body, which holds tokens and what people wrote.
+"""The one error path: a refusal is told to the person as it is, any other failure as a short,
+polite apology — in their language — and the log gets the details, never the request body,
+which holds tokens and what people wrote.
 
 Bolt hands failures of ack functions to `on_error`; failures of lazy functions (work done after
-the answer) come through `platforms.slack.handlers.listeners.guarded`. Both end here.
+the answer) come through `platforms.slack.handlers.listeners.guarded`. Both end in `answer`.
+
+Where the answer goes: a slash command's own response (before the ack) or its response_url
+(after); a form's inline error next to its field (`form_field` in the context, set by
+`listeners.form`); a click's response_url, as an ephemeral message under the message clicked;
+and a direct message when there is no such place (App Home has no response_url).
 """
 
 from __future__ import annotations
@@ -11,27 +17,15 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
+from bot.core.actor import Actor
 from bot.core.deps import Deps
-from platforms.slack.handlers.actor import resolve_actor
+from bot.core.refusal import Refusal
 
 log = logging.getLogger("netvaerk.errors")
-
-
-def _user_id(body: Any) -> str | None:
-    """Who to apologise to; the error path must not fail on a body of any shape."""
-    if not isinstance(body, dict):
-        return None
-    user = body.get("user")
-    event = body.get("event")
-    found = (
-        user.get("id")
-        if isinstance(user, dict)
-        else body.get("user_id") or (event.get("user") if isinstance(event, dict) else None)
-    )
-    return found if isinstance(found, str) and found else None
 
 
 def log_failure(body: Any, error: Exception) -> None:
@@ -41,45 +35,74 @@ def log_failure(body: Any, error: Exception) -> None:
     )
 
 
-def apology_for(deps: Deps, client: WebClient, body: dict[str, Any]) -> tuple[str, str] | None:
-    """(user id, apology in their language), or None when there is nobody to tell."""
-    user_id = _user_id(body)
-    if not user_id:
-        return None
-    try:
-        return user_id, resolve_actor(deps, client, user_id).t("error.generic")
-    except Exception as second:
-        log.error("could not resolve who to apologise to: %s", type(second).__name__)
-        return None
+def _text_for(deps: Deps, actor: Actor, error: Exception) -> str:
+    if isinstance(error, Refusal):
+        person = actor.person
+        tz = deps.timezone_of(person) if person else deps.settings.netvaerk_timezone
+        return error.text(actor.t, tz)
+    return actor.t("error.generic")
 
 
-def apologise_by_dm(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
-    found = apology_for(deps, client, body)
-    if found is None:
+def _json(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(
+        status=200,
+        body=json.dumps(payload, ensure_ascii=False),
+        headers={"content-type": "application/json;charset=utf-8"},
+    )
+
+
+def tell(client: WebClient, body: dict[str, Any], actor: Actor, text: str) -> None:
+    """An answer to a click: ephemeral under the message when there is one, else a DM (App
+    Home has no place for an ephemeral answer)."""
+    response_url = body.get("response_url")
+    if response_url:
+        WebhookClient(response_url).send(
+            text=text, response_type="ephemeral", replace_original=False
+        )
         return
-    user_id, apology = found
+    client.chat_postMessage(channel=actor.user_id, text=text)
+
+
+def answer(
+    error: Exception,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    lazy: bool = False,
+) -> BoltResponse:
+    """Answer a failed request. Before the ack, the response returned is Slack's answer; a
+    listener that acknowledged already answers a refusal through the response_url, like the
+    rest of its answers."""
+    acked = lazy or context.ack.response is not None
+    if isinstance(error, Refusal):
+        log.info("a %s request was refused: %s", body.get("type") or "command", error.key)
+    else:
+        log_failure(body, error)
+    done = BoltResponse(status=200, body="")  # Slack shows its own error for a 500
+    actor, deps = context.get("actor"), context.get("deps")
+    if not isinstance(actor, Actor) or not isinstance(deps, Deps):
+        return done  # nobody to tell
     try:
-        client.chat_postMessage(channel=user_id, text=apology)
+        text = _text_for(deps, actor, error)
+        refused = isinstance(error, Refusal)
+        if body.get("command") and not (refused and acked) and not lazy:
+            # A slash command still waits for its answer: this is the answer.
+            return _json({"response_type": "ephemeral", "text": text})
+        field = context.get("form_field")
+        if not acked and field and refused:
+            return _json({"response_action": "errors", "errors": {field: text}})
+        if refused:
+            tell(client, body, actor, text)
+        else:
+            client.chat_postMessage(channel=actor.user_id, text=text)
     except Exception as second:
         log.error("could not tell the user about the error: %s", type(second).__name__)
+    return done
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     @app.error
     def on_error(
-        error: Exception, body: dict[str, Any], client: WebClient, response: BoltResponse | None
-    ) -> BoltResponse | None:
-        log_failure(body, error)
-        if body.get("command"):
-            # A slash command still waits for its answer: the apology is the answer.
-            found = apology_for(deps, client, body)
-            if found is not None:
-                reply = {"response_type": "ephemeral", "text": found[1]}
-                return BoltResponse(
-                    status=200,
-                    body=json.dumps(reply, ensure_ascii=False),
-                    headers={"content-type": "application/json;charset=utf-8"},
-                )
-        apologise_by_dm(deps, client, body)
-        # Slack shows its own error for a 500; the person already has ours.
-        return BoltResponse(status=200, body="") if response is not None else None
+        error: Exception, body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> BoltResponse:
+        return answer(error, body, client, context)

@@ -14,18 +14,21 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import actions
+from bot.core.actor import Actor
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
+from bot.core.refusal import Refusal
 from bot.home.sections import SECTION_HOOKS
 from bot.meetings import domain as meetings
+from bot.meetings.commands import DEPARTMENT
+from bot.showcase import commands, messages, open_networks
 from bot.showcase import domain as showcase
-from bot.showcase import messages, open_networks
 from bot.showcase.channel_posts import ChannelError, post_all
-from bot.showcase.domain import ShowcaseRefusal
 from bot.showcase.flows import ShowcaseFlow
 from bot.showcase.home import my_results, secretariat_results
 from bot.showcase.rules import digest_items
+from platforms.slack.actor import slack_actor as resolve_actor
 from platforms.slack.blocks import (
     action_pattern,
     form_errors,
@@ -35,8 +38,7 @@ from platforms.slack.blocks import (
 )
 from platforms.slack.channels import SlackChannels
 from platforms.slack.chat import SlackChat
-from platforms.slack.handlers.actor import Actor, resolve_actor
-from platforms.slack.handlers.command import CommandRequest, router
+from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import guarded, just_ack
 from platforms.slack.notifier import SlackNotifier
 from storage.models import Department, Network, Person
@@ -62,7 +64,7 @@ def _value(body: dict[str, Any]) -> str:
     return str(body["actions"][0].get("value", ""))
 
 
-def _refusal(actor: Actor, refusal: ShowcaseRefusal) -> str:
+def _refusal(actor: Actor, refusal: Refusal) -> str:
     return actor.t(refusal.key, **refusal.values)
 
 
@@ -70,7 +72,11 @@ def _where(posts: list[Any], names: dict[int, str]) -> list[str]:
     return [names.get(p.department_id, "?") for p in posts]
 
 
+ROUTES: list[Route] = []
+
+
 def register(app: App, deps: Deps) -> None:
+    ROUTES.clear()
     for hook, hooks in (
         (my_results, SECTION_HOOKS.results),
         (secretariat_results, SECTION_HOOKS.secretariat_results),
@@ -96,7 +102,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             form = _flow(deps, client).result_form(actor.person, achieved, origin)
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             say(_refusal(actor, refusal))
             return
         client.views_open(trigger_id=trigger_id, view=render_form(form))
@@ -110,9 +116,7 @@ def register(app: App, deps: Deps) -> None:
             lambda text: _say(request.respond, text),
         )
 
-    router.add(
-        ("resultat", "result", "results", "resultater"), "showcase.help.result", result_command
-    )
+    ROUTES.append(Route(commands.RESULT, result_command))
 
     def shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
@@ -158,7 +162,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             result = _flow(deps, client).publish(actor.person, int(view["private_metadata"]))
-        except ShowcaseRefusal:
+        except Refusal:
             ack(response_action="clear")
             return
         context["result_id"] = result.id
@@ -183,7 +187,7 @@ def register(app: App, deps: Deps) -> None:
         flow = _flow(deps, client)
         try:
             new = flow.recognise(actor.person, int(result_part))
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             _say(respond, _refusal(actor, refusal))
             return
         text = flow.recognised_text(actor.person, int(result_part), new)
@@ -216,7 +220,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             form = _flow(deps, client).follow_up_form(actor.person, int(_value(body)))
-        except ShowcaseRefusal as refusal:
+        except Refusal as refusal:
             _say(respond, _refusal(actor, refusal))
             return
         client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
@@ -284,11 +288,7 @@ def register(app: App, deps: Deps) -> None:
             lambda text: _say(request.respond, text),
         )
 
-    router.add(
-        ("afdeling", "department", "afdelingsmøde", "moede"),
-        "showcase.help.department",
-        department_command,
-    )
+    ROUTES.append(Route(DEPARTMENT, department_command))
 
     def open_department_form(
         client: WebClient, trigger_id: str, actor: Actor, wanted: str, say: Any
@@ -342,7 +342,7 @@ def register(app: App, deps: Deps) -> None:
                 department, switched_on = meetings.save_department(
                     session, actor.person, department_id, data
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 ack(response_action="errors", errors={"weekday": _refusal(actor, refusal)})
                 return
         context["department"] = {"id": department.id, "join": switched_on}
@@ -387,7 +387,7 @@ def register(app: App, deps: Deps) -> None:
                     int(person_id),
                     now().date(),
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             employee = session.get(Person, invitation.person_id)
@@ -413,7 +413,7 @@ def register(app: App, deps: Deps) -> None:
                 invitation, changed = meetings.answer_invitation(
                     session, actor.person, int(invitation_id), answer == "yes"
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             department = session.get(Department, invitation.department_id)
@@ -443,7 +443,7 @@ def register(app: App, deps: Deps) -> None:
                     date.fromisoformat(meeting),
                     answer == "yes",
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
         _replace(respond, actor.t(f"showcase.meeting.follow_up.thanks_{answer}"))
@@ -465,7 +465,7 @@ def register(app: App, deps: Deps) -> None:
         form = open_networks.open_call_form(actor.t, networks, departments)
         request.client.views_open(trigger_id=request.trigger_id, view=render_form(form))
 
-    router.add(("deltagere", "open", "søger", "rekruttér"), "showcase.help.open", open_call_command)
+    ROUTES.append(Route(commands.OPEN_CALL, open_call_command))
 
     def store_open_call(
         ack: Ack,
@@ -537,7 +537,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.session() as session:
             try:
                 request, new = open_networks.request_join(session, actor.person, int(_value(body)))
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             network = session.get(Network, request.network_id)
@@ -572,7 +572,7 @@ def register(app: App, deps: Deps) -> None:
                 request, changed = open_networks.decide_join(
                     session, actor.person, int(request_id), yes
                 )
-            except ShowcaseRefusal as refusal:
+            except Refusal as refusal:
                 _say(respond, _refusal(actor, refusal))
                 return
             network = session.get(Network, request.network_id)
@@ -621,7 +621,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.OPEN_CALL_JOIN, join),
         (actions.JOIN_DECIDE, decide),
     ):
-        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(deps, work)])
+        app.action(action_pattern(action))(ack=just_ack, lazy=[guarded(work)])
 
     app.view(actions.RESULT_FORM)(store_form)
     for callback, store, later in (
@@ -630,7 +630,7 @@ def register(app: App, deps: Deps) -> None:
         (actions.DEPARTMENT_FORM, store_department, after_department),
         (actions.OPEN_CALL_FORM, store_open_call, after_open_call),
     ):
-        app.view(callback)(ack=store, lazy=[guarded(deps, later)])
+        app.view(callback)(ack=store, lazy=[guarded(later)])
 
 
 def _departments() -> Any:

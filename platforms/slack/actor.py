@@ -1,4 +1,4 @@
-"""Who is acting, and in which language to answer them.
+"""Who a Slack user is to us, and in which language to answer them.
 
 Language: the import's column, else the Slack locale, else NETVAERK_LANGUAGE (DESIGN.md §4).
 The Slack locale is fetched once per person per process; it is not stored.
@@ -7,15 +7,16 @@ The Slack locale is fetched once per person per process; it is not stored.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import select
 
+from bot.core.actor import Actor
 from bot.core.deps import Deps
-from bot.core.i18n import Translator, normalise_language
+from bot.core.i18n import normalise_language
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -23,17 +24,6 @@ log = logging.getLogger(__name__)
 _locales: dict[str, str | None] = {}
 _locales_lock = threading.Lock()
 _LOCALE_CACHE_MAX = 10_000
-
-
-@dataclass
-class Actor:
-    slack_id: str
-    person: Person | None
-    language: str
-
-    @property
-    def t(self) -> Translator:
-        return Translator(self.language)
 
 
 def slack_locale(client: WebClient, slack_id: str) -> str | None:
@@ -60,11 +50,22 @@ def person_by_slack_id(deps: Deps, slack_id: str) -> Person | None:
         ).first()
 
 
-def language_for(deps: Deps, client: WebClient, person: Person | None, slack_id: str) -> str:
-    known = normalise_language(person.language) if person else None
-    return known or slack_locale(client, slack_id) or deps.settings.netvaerk_language
+def slack_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
+    """The acting Slack user, looked up when first needed."""
+
+    def resolve(user_id: str) -> tuple[Person | None, str]:
+        person = person_by_slack_id(deps, user_id)
+        known = normalise_language(person.language) if person else None
+        return person, known or slack_locale(client, user_id) or deps.settings.netvaerk_language
+
+    return Actor(slack_id, resolve)
 
 
-def resolve_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
-    person = person_by_slack_id(deps, slack_id)
-    return Actor(slack_id, person, language_for(deps, client, person, slack_id))
+_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def mentioned_user(text: str) -> str | None:
+    """The Slack user id a command's first word mentions (`<@U123>` or `<@U123|name>`)."""
+    words = text.split()
+    match = _MENTION.match(words[0]) if words else None
+    return match.group(1) if match else None
