@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core import identity  # noqa: E402
 from emulator.signing import signed_headers  # noqa: E402
 from emulator.web_api import SlackWebAPI  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -54,24 +55,23 @@ def build_org(url: str) -> list[str]:
     leaders: list[str] = []
     with db.session() as s:
         for m in range(MANAGERS):
-            manager = Person(
-                email=f"m{m}@bench.dk", name=f"Leder {m}", slack_id=f"UM{m:05d}", language="da"
-            )
+            manager = Person(email=f"m{m}@bench.dk", name=f"Leder {m}", language="da")
             s.add(manager)
             s.flush()
+            identity.link(s, manager.id or 0, "slack", f"UM{m:05d}")
             for n in range(LEADERS_PER_MANAGER):
-                slack_id = f"UL{m:03d}{n:03d}"
+                user_id = f"UL{m:03d}{n:03d}"
                 leader = Person(
                     email=f"l{m}.{n}@bench.dk",
                     name=f"Netværksleder {m}.{n}",
-                    slack_id=slack_id,
                     language="da",
                     manager_id=manager.id,
                 )
                 s.add(leader)
                 s.flush()
+                identity.link(s, leader.id or 0, "slack", user_id)
                 s.add(Network(name=f"Netværk {m}.{n}", theme="Tema", leader_id=leader.id or 0))
-                leaders.append(slack_id)
+                leaders.append(user_id)
         s.commit()
     db.dispose()
     return leaders

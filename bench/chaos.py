@@ -71,7 +71,7 @@ def _seed(url: str, api: object, messages: int) -> None:
     from sqlalchemy import insert
 
     from storage.db import Database
-    from storage.models import Person
+    from storage.models import Person, PlatformIdentity
     from storage.scheduling_models import OutboxMessage
 
     db = Database(url)
@@ -82,7 +82,6 @@ def _seed(url: str, api: object, messages: int) -> None:
             {
                 "email": f"p{i}@chaos.example",
                 "name": f"Person {i}",
-                "slack_id": f"U{i:08d}",
                 "language": "da",
                 "manager_since": now,
                 "created_at": now,
@@ -91,9 +90,23 @@ def _seed(url: str, api: object, messages: int) -> None:
             for i in range(messages)
         ]
         session.connection().execute(insert(Person.__table__), people)  # type: ignore[attr-defined]
-        ids = session.connection().execute(
-            Person.__table__.select().with_only_columns(Person.__table__.c.id)  # type: ignore[attr-defined]
-        )
+        ids = [
+            pid
+            for (pid,) in session.connection().execute(
+                Person.__table__.select().with_only_columns(Person.__table__.c.id)  # type: ignore[attr-defined]
+            )
+        ]
+        identities = [
+            {
+                "person_id": pid,
+                "platform": "slack",
+                "user_id": f"U{n:08d}",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, pid in enumerate(sorted(ids))
+        ]
+        session.connection().execute(insert(PlatformIdentity.__table__), identities)  # type: ignore[attr-defined]
         rows = [
             {
                 "dedupe_key": f"chaos:{pid}",
@@ -108,7 +121,7 @@ def _seed(url: str, api: object, messages: int) -> None:
                 "next_attempt_at": now,
                 "created_at": now,
             }
-            for (pid,) in ids
+            for pid in ids
         ]
         session.connection().execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
         session.commit()
@@ -181,7 +194,7 @@ def main() -> int:
                 "NETVAERK_POLICY_FILE": str(policy),
                 "NETVAERK_SCHEDULER": "false",
             }
-            command = [sys.executable, "-m", "bot", "tick"]
+            command = [sys.executable, "-m", "netvaerk", "tick"]
 
             def spawn() -> subprocess.Popen[bytes]:
                 nonlocal spawned

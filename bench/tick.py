@@ -68,6 +68,7 @@ def build(url: str, people: int, seed: int = 7) -> dict[str, int]:
         Network,
         NetworkMember,
         Person,
+        PlatformIdentity,
         PulsTalk,
     )
     from storage.scheduling_models import OutboxMessage
@@ -109,7 +110,6 @@ def build(url: str, people: int, seed: int = 7) -> dict[str, int]:
                     "department_id": 1 + i % departments,
                     "manager_id": None if manager is None else manager + 1,
                     "manager_since": moment(rnd.uniform(30, 900)),
-                    "slack_id": f"U{i:09d}",
                     "is_secretariat": i < 3,
                     "active": True,
                     "created_at": year_ago,
@@ -118,6 +118,18 @@ def build(url: str, people: int, seed: int = 7) -> dict[str, int]:
             )
         for i in range(0, len(rows), 5000):
             c.execute(insert(Person), rows[i : i + 5000])
+        identities = [
+            {
+                "person_id": i + 1,
+                "platform": "slack",
+                "user_id": f"U{i:09d}",
+                "created_at": year_ago,
+                "updated_at": year_ago,
+            }
+            for i in range(people)
+        ]
+        for i in range(0, len(identities), 5000):
+            c.execute(insert(PlatformIdentity), identities[i : i + 5000])
         counts["people"] = people
         networks = people // 10
         leaders = rnd.sample(range(managers + 1, people + 1), networks)
@@ -264,16 +276,30 @@ def _manager_of(person_id: int, managers: int) -> int | None:
 # --- our scheduler -------------------------------------------------------------------------
 
 
-class _NullTransport:
+class _NullChat:
     """Accepts everything instantly: the tick is measured, not Slack."""
 
-    def send(self, address: str, message: Any) -> Any:
-        from schedules.transport import Posted
+    platform = "slack"
 
-        return Posted(channel="D1", ts="1.0")
+    def send(self, to: str, message: Any, *, thread: str | None = None) -> Any:
+        from bot.core.chat import Sent
 
-    def find(self, address: str, outbox_id: int, since: datetime) -> Any:
+        return Sent(channel="D1", ts="1.0")
+
+    def attach(self, to: str, attachment: Any, *, thread: str | None = None) -> None:
         return None
+
+    def update(self, sent: Any, message: Any) -> None:
+        return None
+
+    def join(self, channel: str) -> None:
+        return None
+
+    def find(self, to: str, key: str, value: str, since: datetime) -> Any:
+        return None
+
+    def mention(self, user_id: str) -> str:
+        return f"<@{user_id}>"
 
     def fits(self, message: Any) -> bool:
         return True
@@ -290,7 +316,7 @@ def run_ours(url: str, people: int) -> dict[str, Any]:
 
     db = Database(url)
     deps = build_deps(Settings(netvaerk_secretariat_channel=None, slack_bot_token="x"), db)
-    transport = _NullTransport()
+    transport = _NullChat()
     result: dict[str, Any] = {"people": people}
     with freeze_time(ROLLOVER) as frozen:
         t0 = perf()
@@ -323,11 +349,12 @@ def run_delivery(url: str, messages: int) -> dict[str, Any]:
     """Throughput to the Slack emulator (no latency, no rate limits): one worker, 4 threads."""
     from freezegun import freeze_time
 
+    from bot.core import identity
     from bot.core.due import Due
     from bot.core.settings import Settings
     from emulator import SlackWebAPI
     from netvaerk.app import build_deps
-    from platforms.slack.transport import SlackTransport, make_delivery_client
+    from platforms.slack.chat import SlackChat, make_delivery_client
     from schedules.delivery import Delivery
     from schedules.outbox import insert_dues
     from storage.db import Database
@@ -337,15 +364,15 @@ def run_delivery(url: str, messages: int) -> dict[str, Any]:
     db.upgrade()
     with SlackWebAPI(tokens=["xoxb-bench"]) as api:
         with db.session() as s:
-            people = [
-                Person(email=f"d{i}@example.dk", name=f"D {i}", slack_id=f"U{i:09d}")
-                for i in range(messages)
-            ]
+            people = [Person(email=f"d{i}@example.dk", name=f"D {i}") for i in range(messages)]
             s.add_all(people)
+            s.flush()
+            for i, p in enumerate(people):
+                identity.link(s, p.id or 0, "slack", f"U{i:09d}")
+                api.add_user(f"U{i:09d}", p.email, p.name)
             s.commit()
             for p in people:
                 s.refresh(p)
-                api.add_user(p.slack_id or "", p.email, p.name)
         settings = Settings(slack_bot_token="xoxb-bench", slack_api_url=api.api_url)
         deps = build_deps(settings, db)
         dues = [
@@ -363,7 +390,7 @@ def run_delivery(url: str, messages: int) -> dict[str, Any]:
             insert_dues(s, dues, IDLE, deps.calendar, "Europe/Copenhagen")
             s.commit()
         with freeze_time(IDLE, tick=True):
-            transport = SlackTransport(make_delivery_client(settings))
+            transport = SlackChat(make_delivery_client(settings))
             t0 = perf()
             stats = Delivery(deps, transport, concurrency=4).run()
             seconds = perf() - t0

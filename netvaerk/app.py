@@ -22,11 +22,11 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 
 def build_app(deps: Deps) -> App:
     from platforms.slack import handlers
-    from platforms.slack.actor import slack_locale
+    from platforms.slack.actor import person_locale
 
     settings = deps.settings
     client = make_client(settings)
-    deps.platform_language = lambda slack_id: slack_locale(client, slack_id)
+    deps.platform_language = lambda person: person_locale(deps, client, person)
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         client=client,

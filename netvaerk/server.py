@@ -68,11 +68,11 @@ def serve(settings: Settings, db: Database) -> int:
         return 2
     deps = build_deps(settings, db)
     app = build_app(deps)
-    from platforms.slack.transport import SlackTransport, make_delivery_client
+    from platforms.slack.chat import SlackChat, make_delivery_client
     from schedules.runner import start_scheduler  # the minute tick and the nightly retention
 
     if settings.netvaerk_scheduler:
-        start_scheduler(deps, SlackTransport(make_delivery_client(settings)))
+        start_scheduler(deps, SlackChat(make_delivery_client(settings)))
     wsgi = make_wsgi(app, _database_healthy(db))
     import waitress
 

@@ -47,9 +47,10 @@ from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
 from netvaerk.app import build_app, build_deps
 from netvaerk.server import make_wsgi
+from platforms.slack.chat import SlackChat, make_delivery_client
 from platforms.slack.client import make_client
 from platforms.slack.directory import SlackDirectory
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.identity import slack_ids_of
 from schedules.delivery import Delivery
 from schedules.outbox import next_ready_at
 from schedules.tick import run_tick
@@ -225,7 +226,7 @@ class PlaygroundSession:
         self._platform: SlackPlatform | None = None
         self._deps: Deps | None = None
         self._db: Database | None = None
-        self._transport: SlackTransport | None = None
+        self._transport: SlackChat | None = None
         self._files_dir: Path | None = None
         self._stop_ticking = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -303,7 +304,7 @@ class PlaygroundSession:
             raise RuntimeError(
                 "the demo organisation was rejected:\n" + "\n".join(report.error_lines())
             )
-        self._transport = SlackTransport(make_delivery_client(settings))
+        self._transport = SlackChat(make_delivery_client(settings))
         self.tick(start)
         if self.background_tick_seconds > 0:
             self._stop_ticking.clear()
@@ -420,7 +421,9 @@ class PlaygroundSession:
 
     def db_languages(self) -> dict[str, str | None]:
         with self.deps.db.session() as session:
-            return {p.slack_id or "": p.language for p in session.exec(select(Person)).all()}
+            people = session.exec(select(Person)).all()
+            ids = slack_ids_of(session, [p.id for p in people if p.id is not None])
+            return {ids.get(p.id or 0, ""): p.language for p in people}
 
 
 def _virtual_sleep(seconds: float) -> None:

@@ -21,13 +21,13 @@ def _deps() -> Deps:
 
 def cmd_tick(_args: argparse.Namespace) -> int:
     """One planner + delivery pass, then exit (cron-style deployments)."""
-    from platforms.slack.transport import SlackTransport, make_delivery_client
+    from platforms.slack.chat import SlackChat, make_delivery_client
     from schedules.tick import run_tick
 
     deps = _deps()
     transport = None
     if deps.settings.slack_bot_token:
-        transport = SlackTransport(make_delivery_client(deps.settings))
+        transport = SlackChat(make_delivery_client(deps.settings))
     result = run_tick(deps, transport)
     print(f"planned: {result.plan.inserted} new message(s)")
     if result.delivery is None:

@@ -38,7 +38,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.core import ui
+from bot.core import identity, ui
+from bot.core.chat import ChatPort, DeliveryError, Failure, Sent
 from bot.core.clock import now as clock_now
 from bot.core.deps import Deps
 from bot.core.due import BuildContext, local_midnight
@@ -49,7 +50,6 @@ from bot.reminders.registry import DIGEST_KIND, build, digest_message
 from bot.reminders.snooze import active_snoozes, quiet_from
 from schedules.lease import Heartbeat
 from schedules.outbox import claim, next_ready_at
-from schedules.transport import DeliveryError, Failure, Posted, Transport
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
 
@@ -96,7 +96,7 @@ class _Job:
 @dataclass
 class _Outcome:
     job: _Job
-    posted: Posted | None = None
+    posted: Sent | None = None
     recovered: bool = False
     error: DeliveryError | None = None
     checked: bool = False  # the history was searched and the message was not there
@@ -112,7 +112,7 @@ class Delivery:
     def __init__(
         self,
         deps: Deps,
-        transport: Transport,
+        transport: ChatPort,
         *,
         worker: str | None = None,
         clock: Callable[[], datetime] = clock_now,
@@ -218,12 +218,13 @@ class Delivery:
             )
             people = self._lock_people(session, {r.recipient_id for r in rows if r.recipient_id})
             quiet = active_snoozes(session, list(people), moment)
+            addresses = identity.user_ids(session, list(people), self.transport.platform)
             jobs: list[_Job] = []
             groups: dict[int, list[tuple[OutboxMessage, ui.Message, str, str]]] = {}
             for row in rows:
                 person = people.get(row.recipient_id or 0)
                 tz = (person.timezone if person else None) or settings.netvaerk_timezone
-                address = self._address(row, person)
+                address = self._address(row, person, addresses)
                 if address is None:
                     reason = "no_recipient" if person is None else "no_address"
                     self._drop(row, moment, reason if row.recipient_id else "no_recipient", stats)
@@ -267,12 +268,15 @@ class Delivery:
             query = query.with_for_update()
         return {p.id or 0: p for p in session.exec(query).all()}
 
-    def _address(self, row: OutboxMessage, person: Person | None) -> str | None:
+    def _address(
+        self, row: OutboxMessage, person: Person | None, addresses: dict[int, str]
+    ) -> str | None:
+        """The channel, or the person's id on the platform delivery sends through."""
         if row.recipient_id is None:
             return row.channel
         if person is None or not person.active:
             return None
-        return person.slack_id
+        return addresses.get(person.id or 0)
 
     def _build(
         self,
@@ -308,7 +312,12 @@ class Delivery:
             default_language=settings.netvaerk_language,
             outbox_id=row_id,
             fits=self.transport.fits,
+            mention=lambda person: self._mention(session, person),
         )
+
+    def _mention(self, session: Session, person: Person) -> str:
+        found = identity.user_id(session, person.id or 0, self.transport.platform)
+        return self.transport.mention(found) if found else person.name
 
     def _decide_capped(
         self,
@@ -444,7 +453,7 @@ class Delivery:
         outcome = _Outcome(job)
         try:
             if job.check_first:
-                found = self.transport.find(job.address, job.row_id, job.since)
+                found = self.transport.find(job.address, "outbox_id", str(job.row_id), job.since)
                 if found is not None:
                     outcome.posted, outcome.recovered = found, True
                     return outcome

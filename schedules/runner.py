@@ -15,12 +15,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core import clock
+from bot.core.chat import ChatPort
 from bot.core.deps import Deps
 from bot.privacy import domain as privacy
 from schedules.delivery import Delivery
 from schedules.retention import purge
 from schedules.tick import run_tick
-from schedules.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _safely(name: str, job: object) -> object:
     return run
 
 
-def start_scheduler(deps: Deps, transport: Transport) -> BackgroundScheduler:
+def start_scheduler(deps: Deps, transport: ChatPort) -> BackgroundScheduler:
     """Start the minute tick and the nightly retention job; returns the running scheduler."""
     delivery = Delivery(deps, transport)
     scheduler = BackgroundScheduler(

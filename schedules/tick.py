@@ -7,10 +7,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.chat import ChatPort
 from bot.core.deps import Deps
 from schedules.delivery import Delivery, DeliveryStats
 from schedules.planner import PlanResult, plan
-from schedules.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class TickResult:
 
 def run_tick(
     deps: Deps,
-    transport: Transport | None,
+    transport: ChatPort | None,
     delivery: Delivery | None = None,
     now: datetime | None = None,
 ) -> TickResult:

@@ -1,8 +1,9 @@
 """The tables. Timestamps are timezone-aware and come back in UTC (sqlmodel's UTCDateTime);
 dates are local dates.
 
-Only what the features need is stored (GDPR: data minimisation): no Slack profile beyond the
-user ID, time zone and language, and no free text that the person did not write for this purpose.
+Only what the features need is stored (GDPR: data minimisation): no chat profile beyond the
+platform ids (platform_identities), time zone and language, and no free text that the person did
+not write for this purpose.
 """
 
 from __future__ import annotations
@@ -47,10 +48,36 @@ class Person(SQLModel, table=True):
     manager_since: datetime = Field(default_factory=_now)
     language: str | None = Field(default=None, max_length=5)
     timezone: str | None = Field(default=None, max_length=64)
-    slack_id: str | None = Field(default=None, index=True, max_length=32)
     is_secretariat: bool = False
     active: bool = True
     left_at: datetime | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class PlatformIdentity(SQLModel, table=True):
+    """Who a person is on one chat platform (Slack now, Teams next): one row per person and
+    platform, matched to the person by email at import or when the platform first shows them.
+
+    Only ids are kept (GDPR: data minimisation). Teams needs more than a user id to write first:
+    the 1:1 conversation, the Bot Connector's service URL and the tenant; Slack needs none of them.
+    """
+
+    __tablename__ = "platform_identities"
+    __table_args__ = (
+        # The ack path's lookup (who clicked?) is one probe of this index.
+        UniqueConstraint("platform", "user_id"),
+        UniqueConstraint("person_id", "platform"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id")
+    platform: str = Field(max_length=16)  # "slack", "teams"
+    user_id: str = Field(max_length=200)  # Slack U…/W…; Teams 29:…
+    conversation_id: str | None = Field(default=None, max_length=300)  # Teams: the 1:1 chat
+    service_url: str | None = Field(default=None, max_length=500)  # Teams: where to send
+    tenant_id: str | None = Field(default=None, max_length=64)  # Teams: the tenant
+    aad_object_id: str | None = Field(default=None, max_length=64)  # Teams: the Entra user
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 

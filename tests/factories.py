@@ -7,6 +7,7 @@ from datetime import date
 
 from storage.db import Database
 from storage.models import Department, Network, NetworkMember, Person
+from tests.slack_ids import link_slack
 
 
 @dataclass
@@ -22,8 +23,13 @@ class Org:
     other_network: Network
 
 
+_SLACK_IDS: dict[str, str] = {}
+
+
 def _person(email: str, name: str, slack_id: str | None, **kw: object) -> Person:
-    return Person(email=email, name=name, slack_id=slack_id, **kw)  # type: ignore[arg-type]
+    if slack_id is not None:
+        _SLACK_IDS[email] = slack_id
+    return Person(email=email, name=name, **kw)  # type: ignore[arg-type]
 
 
 def build_org(db: Database) -> Org:
@@ -95,6 +101,8 @@ def build_org(db: Database) -> Org:
         s.add_all([network, other])
         s.flush()
         s.add(NetworkMember(network_id=network.id, person_id=soren.id))  # type: ignore[arg-type]
+        for p in (lars, anne, soren, mette, fatima, ida, nomgr):
+            link_slack(s, p, _SLACK_IDS.get(p.email))
         s.commit()
         for p in (lars, anne, soren, mette, fatima, ida, nomgr, network, other):
             s.refresh(p)

@@ -12,6 +12,7 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import col, select
 
+from bot.core.chat import Sent
 from bot.core.deps import Deps
 from bot.core.policy import load_policy
 from bot.core.settings import Settings
@@ -20,6 +21,7 @@ from netvaerk.app import build_deps
 from storage.db import Database
 from storage.models import Conversation, ConversationStatus, Department, Network, Person
 from storage.scheduling_models import OutboxMessage
+from tests.slack_ids import link_slack, slack_id
 
 CPH = ZoneInfo("Europe/Copenhagen")
 TOKEN = "xoxb-test-token"
@@ -42,11 +44,11 @@ class Org:
     english_network: Network
 
 
-def _person(session: Any, **values: Any) -> Person:
+def _person(session: Any, slack_id: str | None = None, **values: Any) -> Person:
     person = Person(**values)
     session.add(person)
     session.flush()
-    return person
+    return link_slack(session, person, slack_id)
 
 
 def build_org(db: Database, created: datetime, references: bool = True) -> Org:
@@ -200,32 +202,43 @@ class Delivered:
 
 
 class RecordingTransport:
-    """A transport that records what it is asked to send (the calendar tests are about *when*
+    """A chat port that records what it is asked to send (the calendar tests are about *when*
     and *to whom*; the Slack side has its own end-to-end tests against the emulator)."""
+
+    platform = "slack"
 
     def __init__(self) -> None:
         self.delivered: list[Delivered] = []
 
-    def send(self, address: str, message: Any) -> Any:
+    def send(self, to: str, message: Any, *, thread: str | None = None) -> Sent:
         from bot.core.clock import now
-        from schedules.transport import Posted
 
         outbox_id = int((message.metadata or {})["outbox_id"])
-        self.delivered.append(Delivered(now(), address, outbox_id, message.text))
-        return Posted(channel=f"D{address}", ts=f"{len(self.delivered)}.000")
+        self.delivered.append(Delivered(now(), to, outbox_id, message.text))
+        return Sent(channel=f"D{to}", ts=f"{len(self.delivered)}.000")
 
     def fits(self, message: Any) -> bool:
         from platforms.slack.blocks import fits
 
         return fits(message)
 
-    def find(self, address: str, outbox_id: int, since: datetime) -> Any:
-        from schedules.transport import Posted
+    def attach(self, to: str, attachment: Any, *, thread: str | None = None) -> None:
+        raise AssertionError("delivery sends no files")
 
+    def update(self, sent: Sent, message: Any) -> None:
+        raise AssertionError("delivery updates nothing")
+
+    def join(self, channel: str) -> None:
+        raise AssertionError("delivery joins no channels")
+
+    def find(self, to: str, key: str, value: str, since: datetime) -> Sent | None:
         for item in self.delivered:
-            if item.address == address and item.outbox_id == outbox_id:
-                return Posted(channel=f"D{address}", ts="1.000")
+            if item.address == to and str(item.outbox_id) == value:
+                return Sent(channel=f"D{to}", ts="1.000")
         return None
+
+    def mention(self, user_id: str) -> str:
+        return f"<@{user_id}>"
 
 
 def tick_at(deps: Deps, transport: Any, moment: datetime) -> None:
@@ -256,7 +269,7 @@ def walk(deps: Deps, transport: Any, first: date, last: date) -> None:
 def sent_log(db: Database, transport: RecordingTransport, org: Org) -> list[tuple[str, str, str]]:
     """(local time "YYYY-MM-DD HH:MM:SS", recipient first name, kind) for everything delivered."""
     names = {
-        p.slack_id: p.name.split()[0]
+        slack_id(p): p.name.split()[0]
         for p in (org.mette, org.lars, org.anne, org.soren, org.fatima, org.ida)
     }
     kinds = {row.id: row.kind for row in outbox(db)}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,8 +25,8 @@ from bot.checklist.aggregate import (
 from bot.checklist.domain import RoundState
 from bot.checklist.flows import ChecklistFlow
 from bot.core import ui
+from bot.core.chat import DirectMessages
 from bot.core.i18n import Translator
-from bot.core.notify import Delivered
 from bot.core.refusal import Refusal
 from bot.home.sections import HomeContext, build_home
 from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
@@ -36,24 +35,11 @@ from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
 from tests.factories import Org, build_org
+from tests.recording_chat import RecordingChat
 from tests.schedule_support import make_deps
 
 NOW = datetime(2027, 3, 1, 9, tzinfo=UTC)
 SECRET_NOTE = "Jeg vil tale med Anne om timerne"
-
-
-@dataclass
-class RecordingNotifier:
-    sent: list[tuple[Person, ui.Message]] = field(default_factory=list)
-
-    def send(
-        self, person: Person, message: ui.Message, attachment: ui.Attachment | None = None
-    ) -> Delivered | None:
-        self.sent.append((person, message))
-        return Delivered("D1", str(len(self.sent)))
-
-    def replace(self, channel: str, ts: str, message: ui.Message) -> None:
-        pass
 
 
 def _round(db: Database, person: Person, answers: dict[int, str], note: str | None = None) -> int:
@@ -132,7 +118,7 @@ def test_the_summary_shows_the_change_since_last_round_and_a_button_per_gap(db: 
         _round(db, org.lars, {1: "partly", 5: "not_yet"})
     with freeze_time(NOW):
         rid = _round(db, org.lars, {1: "yes", 5: "partly", 9: "not_yet", 10: "skip"})
-        flow = ChecklistFlow(make_deps(db), RecordingNotifier())
+        flow = ChecklistFlow(make_deps(db), DirectMessages(RecordingChat(), db))
         with db.session() as s:
             state = checklist.state_of(s, s.get(ChecklistRound, rid))  # type: ignore[arg-type]
         message = flow.summary(org.lars, state)

@@ -35,6 +35,7 @@ from tests.schedule_support import (
     tick_at,
     walk,
 )
+from tests.slack_ids import slack_id
 
 CHECKLIST_KINDS = ("checklist_invite", "checklist_reminder", "checklist_interest")
 
@@ -151,8 +152,8 @@ def test_talent_nominations_go_to_the_secretariat(db: Database) -> None:
     deps, transport = make_deps(db), RecordingTransport()
     tick_at(deps, transport, cph(2027, 3, 2, 10, 1))
     texts = [(d.address, d.text) for d in transport.delivered]
-    assert (org.ida.slack_id, "Lars Nielsen har nomineret Søren Kjær som talent.") in texts
-    assert not [a for a, _ in texts if a == org.soren.slack_id]  # the employee is not told
+    assert (slack_id(org.ida), "Lars Nielsen har nomineret Søren Kjær som talent.") in texts
+    assert not [a for a, _ in texts if a == slack_id(org.soren)]  # the employee is not told
 
 
 def test_the_monthly_interest_message_only_with_news(

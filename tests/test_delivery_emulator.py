@@ -13,14 +13,14 @@ import pytest
 from freezegun import freeze_time
 
 from bot.core import ui
+from bot.core.chat import Sent
 from bot.core.deps import Deps
 from bot.core.due import Due
 from emulator import SlackWebAPI
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
 from schedules.planner import plan
-from schedules.transport import Posted
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus
@@ -34,6 +34,7 @@ from tests.schedule_support import (  # noqa: F401
     only_scheduler_rules,
     outbox,
 )
+from tests.slack_ids import link_slack, slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -54,8 +55,7 @@ def org(db: Database, api: SlackWebAPI) -> Org:
     for leader in (built.anne, built.fatima):  # no booking nudges in these tests
         hold(db, leader, built.lars, cph(2027, 2, 1, 11))
     for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        assert person.slack_id is not None
-        api.add_user(person.slack_id, person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     return built
 
 
@@ -63,8 +63,8 @@ def _deps(db: Database, api: SlackWebAPI, **settings: Any) -> Deps:
     return make_deps(db, api.api_url, **settings)
 
 
-def _transport(deps: Deps, timeout: int = 10) -> SlackTransport:
-    return SlackTransport(make_delivery_client(deps.settings, timeout=timeout))
+def _transport(deps: Deps, timeout: int = 10) -> SlackChat:
+    return SlackChat(make_delivery_client(deps.settings, timeout=timeout))
 
 
 def _queue(db: Database, deps: Deps, people: list[Person], per_person: int = 1) -> None:
@@ -155,8 +155,7 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_again(
     deps = _deps(db, api)
     _queue(db, deps, [org.anne])
     transport = _transport(deps, timeout=1)
-    assert org.anne.slack_id
-    transport._channel(org.anne.slack_id)  # the DM is open already
+    transport.conversation(slack_id(org.anne))  # the DM is open already
     with freeze_time(MONDAY) as frozen:
         api.latency = 1.5  # Slack posts the message, but only after the client gave up
         stats = Delivery(deps, transport, sleep=lambda s: frozen.tick(s)).run()
@@ -176,18 +175,32 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_again(
 class _DiesAfterSending:
     """The process dies right after Slack took the `n`th message, before it is recorded."""
 
-    def __init__(self, inner: SlackTransport, n: int) -> None:
+    def __init__(self, inner: SlackChat, n: int) -> None:
         self.inner, self.n, self.count = inner, n, 0
 
-    def send(self, address: str, message: ui.Message) -> Posted:
-        posted = self.inner.send(address, message)
+    platform = "slack"
+
+    def send(self, to: str, message: ui.Message, *, thread: str | None = None) -> Sent:
+        sent = self.inner.send(to, message, thread=thread)
         self.count += 1
         if self.count == self.n:
             raise SystemExit("killed")
-        return posted
+        return sent
 
-    def find(self, address: str, outbox_id: int, since: Any) -> Posted | None:
-        return self.inner.find(address, outbox_id, since)
+    def attach(self, to: str, attachment: ui.Attachment, *, thread: str | None = None) -> None:
+        self.inner.attach(to, attachment, thread=thread)
+
+    def update(self, sent: Sent, message: ui.Message) -> None:
+        self.inner.update(sent, message)
+
+    def join(self, channel: str) -> None:
+        self.inner.join(channel)
+
+    def find(self, to: str, key: str, value: str, since: Any) -> Sent | None:
+        return self.inner.find(to, key, value, since)
+
+    def mention(self, user_id: str) -> str:
+        return self.inner.mention(user_id)
 
     def fits(self, message: ui.Message) -> bool:
         return self.inner.fits(message)
@@ -224,8 +237,7 @@ def test_permanent_errors_fail_at_once_and_are_reported_to_the_secretariat_chann
     with db.session() as s:
         gone = s.get(Person, org.soren.id)
         assert gone is not None
-        gone.slack_id = "U0NOTHERE1"  # not in the workspace
-        s.add(gone)
+        link_slack(s, gone, "U0NOTHERE1")  # not in the workspace
         s.commit()
     _queue(db, deps, [org.anne, org.soren, org.fatima])
     api.fail_next("chat.postMessage", error="channel_not_found")
@@ -258,8 +270,7 @@ def test_without_a_channel_the_secretariat_members_get_the_report_by_dm(
     with freeze_time(MONDAY + timedelta(minutes=1)):
         plan(deps)
     _run(deps, _transport(deps), MONDAY + timedelta(minutes=1))
-    assert org.ida.slack_id
-    [report] = api.messages_in(org.ida.slack_id)
+    [report] = api.messages_in(slack_id(org.ida))
     assert "kunne ikke leveres" in report["text"]
 
 
@@ -286,8 +297,7 @@ def test_six_due_nudges_in_one_week_become_at_most_three_messages(
     _run(deps, transport, MONDAY)
     for day in range(1, 5):  # the rest of the week
         _run(deps, transport, MONDAY + timedelta(days=day))
-    assert org.lars.slack_id
-    messages = api.messages_in(org.lars.slack_id)
+    messages = api.messages_in(slack_id(org.lars))
     assert len(messages) == 3
     digest = messages[2]
     assert digest["text"] == "Du har 4 påmindelser fra Netværksbot."
@@ -328,5 +338,4 @@ def test_beyond_the_cap_nudges_wait_for_next_week(db: Database, api: SlackWebAPI
     assert late.status == OutboxStatus.PENDING
     assert late.next_attempt_at == cph(2027, 3, 8, 9)  # Monday 09:00
     _run(deps, transport, cph(2027, 3, 8, 9, 1))
-    assert org.lars.slack_id
-    assert len(api.messages_in(org.lars.slack_id)) == 4
+    assert len(api.messages_in(slack_id(org.lars))) == 4

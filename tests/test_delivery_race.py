@@ -15,7 +15,7 @@ from freezegun import freeze_time
 
 from bot.core.due import Due
 from emulator import SlackWebAPI
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery, DeliveryStats
 from schedules.outbox import insert_dues
 from schedules.planner import plan
@@ -23,6 +23,7 @@ from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus
 from tests.schedule_support import TOKEN, build_org, cph, make_deps, only_scheduler_rules, outbox  # noqa: F401
+from tests.slack_ids import link_slack, slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -37,16 +38,16 @@ def api() -> Iterator[SlackWebAPI]:
 
 def _people(db: Database, api: SlackWebAPI) -> list[Person]:
     with db.session() as s:
-        people = [
-            Person(email=f"p{i}@example.dk", name=f"Person {i}", slack_id=f"U0RACE{i:04d}")
-            for i in range(PEOPLE)
-        ]
+        people = [Person(email=f"p{i}@example.dk", name=f"Person {i}") for i in range(PEOPLE)]
         s.add_all(people)
+        s.flush()
+        for i, person in enumerate(people):
+            link_slack(s, person, f"U0RACE{i:04d}")
         s.commit()
         for person in people:
             s.refresh(person)
     for person in people:
-        api.add_user(person.slack_id or "", person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     return people
 
 
@@ -75,7 +76,7 @@ def test_two_workers_racing_on_one_outbox_send_each_message_once(
     start = threading.Barrier(2)
 
     def work(name: str) -> None:
-        transport = SlackTransport(make_delivery_client(deps.settings))
+        transport = SlackChat(make_delivery_client(deps.settings))
         delivery = Delivery(deps, transport, worker=name, concurrency=2)
         start.wait()
         results[name] = delivery.run()

@@ -17,7 +17,7 @@ from freezegun import freeze_time
 from bot.core.deps import Deps
 from bot.core.due import Due
 from emulator import SlackWebAPI
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.lease import Heartbeat
 from schedules.outbox import claim, insert_dues
@@ -35,6 +35,7 @@ from tests.schedule_support import (  # noqa: F401
     only_scheduler_rules,
     outbox,
 )
+from tests.slack_ids import slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -55,8 +56,7 @@ def org(db: Database, api: SlackWebAPI) -> Org:
     for leader in (built.anne, built.fatima):  # no booking nudges in these tests
         hold(db, leader, built.lars, cph(2027, 2, 1, 11))
     for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        assert person.slack_id is not None
-        api.add_user(person.slack_id, person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     return built
 
 
@@ -85,7 +85,7 @@ def _posted(api: SlackWebAPI) -> Counter[str]:
     )
 
 
-def _tick(deps: Deps, transport: SlackTransport, at: datetime) -> Any:
+def _tick(deps: Deps, transport: SlackChat, at: datetime) -> Any:
     with freeze_time(at) as frozen:
         return Delivery(deps, transport, sleep=lambda s: frozen.tick(s), concurrency=1).run()
 
@@ -95,14 +95,13 @@ def test_a_late_answer_then_ten_minutes_of_history_429s_still_sends_once(
 ) -> None:
     deps = make_deps(db, api.api_url)
     _queue(db, deps, [org.anne])
-    transport = SlackTransport(make_delivery_client(deps.settings, timeout=1))
-    assert org.anne.slack_id
-    transport._channel(org.anne.slack_id)  # the DM is open already
+    transport = SlackChat(make_delivery_client(deps.settings, timeout=1))
+    transport.conversation(slack_id(org.anne))  # the DM is open already
     # Slack stores the post but answers after the client gave up: the outcome is unknown.
     api.answer_late("chat.postMessage", 1.6)
     first = _tick(deps, transport, MONDAY)
     assert first.retrying == 1 and first.sent == 0
-    assert len(api.messages_in(org.anne.slack_id)) == 1
+    assert len(api.messages_in(slack_id(org.anne))) == 1
     [row] = outbox(db)
     assert row.status == OutboxStatus.UNKNOWN and row.first_attempt_at == MONDAY
     # The history check is rate-limited for twenty minutes of ticks (a tick a minute).
@@ -122,7 +121,7 @@ def test_a_late_answer_then_ten_minutes_of_history_429s_still_sends_once(
     [row] = outbox(db)
     assert row.status == OutboxStatus.SENT
     assert _posted(api) == Counter({str(row.id): 1})
-    assert len(api.messages_in(org.anne.slack_id)) == 1
+    assert len(api.messages_in(slack_id(org.anne))) == 1
     # The search reached back before the first attempt, not the latest one.
     oldest = float(api.calls_to("conversations.history")[-1].params["oldest"])
     assert oldest <= MONDAY.timestamp()
@@ -139,7 +138,7 @@ def test_a_rate_limit_storm_that_never_ends_fails_and_is_reported(
         netvaerk_secretariat_channel=SECRETARIAT_CHANNEL,
     )
     _queue(db, deps, [org.anne])
-    transport = SlackTransport(make_delivery_client(deps.settings))
+    transport = SlackChat(make_delivery_client(deps.settings))
     api.fail_until_cleared("chat.postMessage", 429, retry_after=1)
     moment = MONDAY
     for _ in range(8):  # a tick every half hour of the storm
@@ -156,7 +155,7 @@ def test_a_rate_limit_storm_that_never_ends_fails_and_is_reported(
     _tick(deps, transport, moment)
     [report] = api.messages_in(SECRETARIAT_CHANNEL)
     assert "kunne ikke leveres" in report["text"]
-    assert api.messages_in(org.anne.slack_id or "") == []
+    assert api.messages_in(slack_id(org.anne)) == []
 
 
 def test_the_heartbeat_keeps_a_working_workers_claims_and_a_dead_ones_run_out(

@@ -24,7 +24,7 @@ from bot.showcase.messages import DigestItem, result_digest
 from emulator import SlackWebAPI
 from emulator.blockkit import validate_message
 from platforms.slack.blocks import MESSAGE_BLOCKS_MAX, fits, render_message
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.outbox import insert_dues
 from storage.db import Database
@@ -41,6 +41,7 @@ from tests.schedule_support import (  # noqa: F401
     only_scheduler_rules,
     outbox,
 )
+from tests.slack_ids import slack_id
 
 MONDAY = cph(2027, 3, 1, 10)
 BIG_KIND = "test_big_nudge"
@@ -68,8 +69,7 @@ def org(db: Database, api: SlackWebAPI) -> Org:
     for leader in (built.anne, built.fatima):
         hold(db, leader, built.lars, cph(2027, 2, 1, 11))
     for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        assert person.slack_id is not None
-        api.add_user(person.slack_id, person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     return built
 
 
@@ -96,7 +96,7 @@ def test_a_digest_of_large_nudges_fits_slack_and_loses_none(
 ) -> None:
     monkeypatch.setitem(reminders.BUILDERS, BIG_KIND, _big_nudge)
     deps = make_deps(db, api.api_url)
-    transport = SlackTransport(make_delivery_client(deps.settings))
+    transport = SlackChat(make_delivery_client(deps.settings))
     _queue(db, deps, org.lars, 6)
     for day in range(12):  # two weeks of working days and weekends
         with freeze_time(MONDAY + timedelta(days=day)) as frozen:
@@ -104,8 +104,7 @@ def test_a_digest_of_large_nudges_fits_slack_and_loses_none(
     posts = api.calls_to("chat.postMessage")
     assert posts and all(call.ok for call in posts), [c.error for c in posts if not c.ok]
     assert api.warnings == []
-    assert org.lars.slack_id
-    received = api.messages_in(org.lars.slack_id)
+    received = api.messages_in(slack_id(org.lars))
     assert all(len(m.get("blocks", [])) <= MESSAGE_BLOCKS_MAX for m in received)
     # The week's last slot became a digest of as many as fit; the rest came the next week.
     digests = [m for m in received if m["text"].startswith("Du har")]

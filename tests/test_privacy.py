@@ -12,9 +12,8 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from bot.core import audit, ui
-from bot.core.notify import Delivered
 from bot.privacy import domain as privacy
-from bot.privacy.domain import NoticeNotifier
+from bot.privacy.domain import NoticeMessages
 from storage.db import Database
 from storage.home_models import PersonPrivacy
 from storage.models import (
@@ -25,10 +24,12 @@ from storage.models import (
     Network,
     NetworkMember,
     Person,
+    PlatformIdentity,
     PulsTalk,
 )
 from storage.scheduling_models import OutboxMessage, OutboxStatus, Snooze, ThemeProposal
 from tests.factories import Org, build_org
+from tests.recording_chat import RecordingChat
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -160,7 +161,8 @@ def test_erasure_leaves_nothing_that_names_the_person(db: Database) -> None:
         assert anne is not None
         result = privacy.erase_person(s, anne, audit.person_actor(org.ida.id))
     assert _scan(db, needles) == []
-    assert result.rows_deleted == 3 and result.traces_scrubbed >= 3  # PULS, snooze, outbox
+    # PULS, snooze, outbox, her Slack id
+    assert result.rows_deleted == 4 and result.traces_scrubbed >= 3
     with db.session() as s:
         # What must stay stays, anonymously: counts of conversations, agreements, the network.
         assert len(s.exec(select(Conversation)).all()) == 2
@@ -170,7 +172,9 @@ def test_erasure_leaves_nothing_that_names_the_person(db: Database) -> None:
         assert network is not None and network.leader_id == org.anne.id
         assert s.get(Network, org.other_network.id).reference_leader_id is None  # type: ignore[union-attr]
         erased = s.get(Person, org.anne.id)
-        assert erased is not None and not erased.active and erased.slack_id is None
+        assert erased is not None and not erased.active
+        linked = s.exec(select(PlatformIdentity.person_id)).scalars().all()
+        assert org.anne.id not in linked and org.lars.id in linked  # only hers went
         assert erased.email == privacy.erased_email(org.anne.id or 0)
         assert s.exec(select(NetworkMember)).scalars().all()  # Søren is still a member
         assert [p.employee_id for p in s.exec(select(PulsTalk)).scalars()] == [org.soren.id]
@@ -216,25 +220,14 @@ def test_retention_is_configurable_in_the_policy_file() -> None:
     assert policy.people_left_months == 12 and policy.checklist_answers_months == 24
 
 
-class _Recorder:
-    def __init__(self) -> None:
-        self.sent: list[ui.Message] = []
-
-    def send(self, person: Person, message: ui.Message, attachment: object = None) -> Delivered:
-        self.sent.append(message)
-        return Delivered("D1", str(len(self.sent)))
-
-    def replace(self, channel: str, ts: str, message: ui.Message) -> None:
-        pass
-
-
 def test_the_privacy_notice_goes_with_the_first_message_only(db: Database) -> None:
     org = build_org(db)
-    inner = _Recorder()
-    notifier = NoticeNotifier(inner, db.session, lambda p: p.language or "da")
+    chat = RecordingChat()
+    notifier = NoticeMessages(chat, db, lambda p: p.language or "da")
     notifier.send(org.fatima, ui.Message("Hello"))
     notifier.send(org.fatima, ui.Message("Again"))
-    notes = [[p for p in m.parts if isinstance(p, ui.Note)] for m in inner.sent]
+    assert [to for to, _ in chat.sent] == ["UFATIMA", "UFATIMA"]
+    notes = [[p for p in m.parts if isinstance(p, ui.Note)] for _, m in chat.sent]
     assert len(notes[0]) == 1 and "keeps only what network work needs" in notes[0][0].text
     assert notes[1] == []
     with db.session() as s:  # the scheduler's path: the same mark, so no second notice

@@ -28,6 +28,7 @@ from tests.schedule_support import (  # noqa: F401 (a fixture)
     tick_at,
     walk,
 )
+from tests.slack_ids import slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -169,6 +170,6 @@ def test_a_recipient_in_another_time_zone_gets_it_in_their_morning(db: Database)
         tick_at(deps, transport, datetime(2027, 3, 2, hour, 5, tzinfo=UTC))
     log = [(item.address, item.at) for item in transport.delivered]
     assert log == [
-        (org.anne.slack_id, datetime(2027, 3, 2, 8, 5, tzinfo=UTC)),  # 09:05 in Copenhagen
-        (org.fatima.slack_id, datetime(2027, 3, 2, 14, 5, tzinfo=UTC)),  # 09:05 in New York
+        (slack_id(org.anne), datetime(2027, 3, 2, 8, 5, tzinfo=UTC)),  # 09:05 in Copenhagen
+        (slack_id(org.fatima), datetime(2027, 3, 2, 14, 5, tzinfo=UTC)),  # 09:05 in New York
     ]

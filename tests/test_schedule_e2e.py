@@ -24,7 +24,7 @@ from bot.reminders.themes import propose
 from emulator import SlackPlatform, SlackWebAPI
 from netvaerk.app import build_app
 from netvaerk.server import make_wsgi
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.planner import plan
 from storage.db import Database
@@ -44,6 +44,7 @@ from tests.schedule_support import (  # noqa: F401 (a fixture)
     outbox,
     puls_talk,
 )
+from tests.slack_ids import slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -60,7 +61,7 @@ def api() -> Iterator[SlackWebAPI]:
         yield started
 
 
-def _tick(deps: Deps, transport: SlackTransport, moment: datetime) -> None:
+def _tick(deps: Deps, transport: SlackChat, moment: datetime) -> None:
     with freeze_time(moment) as frozen:
         plan(deps)
         Delivery(deps, transport, sleep=lambda s: frozen.tick(s)).run()
@@ -91,7 +92,7 @@ def test_every_reminder_reaches_slack_in_the_persons_language(
     org = build_org(db, cph(2027, 1, 4, 7))
     _set_language(db, language)
     for person in _people(org):
-        api.add_user(person.slack_id or "", person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     # Anne has no conversation (prompt, nudges, escalation); Fatima's is booked (reflection,
     # follow-up); Søren's agreement is up for review; Anne has a PULS talk.
     book(db, org.fatima, org.lars, cph(2027, 1, 12, 10), at=cph(2027, 1, 4, 8))
@@ -99,7 +100,7 @@ def test_every_reminder_reaches_slack_in_the_persons_language(
     agree(db, held, date(2027, 1, 20), cph(2026, 7, 1, 11))
     puls_talk(db, org.anne, org.lars, date(2027, 1, 29), time(10), cph(2027, 1, 4, 8))
     deps = make_deps(db, api.api_url)
-    transport = SlackTransport(make_delivery_client(deps.settings))
+    transport = SlackChat(make_delivery_client(deps.settings))
     day = date(2027, 1, 4)
     while day <= date(2027, 2, 1):
         if day.weekday() < 5:
@@ -152,14 +153,14 @@ class Env:
     db: Database
     org: Org
     deps: Deps
-    transport: SlackTransport
+    transport: SlackChat
 
 
 @pytest.fixture
 def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
     org = build_org(db, cph(2027, 3, 1, 7), references=False)
     for person in _people(org):
-        api.add_user(person.slack_id or "", person.email, person.name)
+        api.add_user(slack_id(person), person.email, person.name)
     deps = make_deps(db, api.api_url)
     server = waitress.create_server(make_wsgi(build_app(deps)), host="127.0.0.1", port=0)
     assert isinstance(server, BaseWSGIServer)
@@ -172,7 +173,7 @@ def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
             db,
             org,
             deps,
-            SlackTransport(make_delivery_client(deps.settings)),
+            SlackChat(make_delivery_client(deps.settings)),
         )
     finally:
         server.close()
@@ -193,7 +194,7 @@ def _find_button(message: dict[str, Any], action: str) -> str:
 
 def test_udsaet_en_uge_and_samtalen_er_holdt_from_a_booking_nudge(env: Env) -> None:
     _tick(env.deps, env.transport, cph(2027, 3, 3, 9, 30))  # first run: nudges due today
-    lars = env.org.lars.slack_id or ""
+    lars = slack_id(env.org.lars)
     nudges = env.api.messages_in(lars)
     assert len(nudges) == 2  # Anne's and Fatima's
     with freeze_time(cph(2027, 3, 3, 10)):
@@ -224,7 +225,7 @@ def test_aftalen_gaelder_stadig_moves_the_review_six_months(env: Env) -> None:
     conversation = hold(env.db, env.org.anne, env.org.lars, cph(2026, 9, 1, 10))
     agreement = agree(env.db, conversation, date(2027, 3, 3), cph(2026, 9, 1, 11))
     _tick(env.deps, env.transport, cph(2027, 3, 3, 9, 30))
-    lars = env.org.lars.slack_id or ""
+    lars = slack_id(env.org.lars)
     review = next(m for m in env.api.messages_in(lars) if "aftalen" in m["text"])
     with freeze_time(cph(2027, 3, 3, 10)):
         env.slack.click(lars, actions.AGREEMENT_KEEP, str(agreement.id), message=review["ts"])
@@ -235,11 +236,11 @@ def test_aftalen_gaelder_stadig_moves_the_review_six_months(env: Env) -> None:
 
 
 def test_puls_command_registers_a_talk_and_the_reminder_comes(env: Env) -> None:
-    lars, anne = env.org.lars.slack_id or "", env.org.anne.slack_id or ""
+    lars, anne = slack_id(env.org.lars), slack_id(env.org.anne)
     with freeze_time(cph(2027, 3, 1, 10)):
         env.slack.command(lars, f"puls <@{anne}|anne> 16-03-2027 10:00")
         assert "tirsdag d. 16. marts 2027 kl. 10:00" in _response_text(env, "registreret")
-        env.slack.command(env.org.mette.slack_id or "", f"puls <@{anne}> 2027-03-20")
+        env.slack.command(slack_id(env.org.mette), f"puls <@{anne}> 2027-03-20")
         assert "ikke din medarbejder" in _response_text(env, "ikke din medarbejder")
         env.slack.command(lars, "puls <@U0NOBODY01> 2027-03-20")
         _response_text(env, "kan ikke finde")
@@ -265,7 +266,7 @@ def test_puls_command_registers_a_talk_and_the_reminder_comes(env: Env) -> None:
 
 
 def test_tema_command_and_the_invitations_form_reach_the_secretariat(env: Env) -> None:
-    lars = env.org.lars.slack_id or ""
+    lars = slack_id(env.org.lars)
     with freeze_time(cph(2027, 4, 12, 9)):
         env.slack.command(lars, "tema Klimasikring af skolerne")
         _response_text(env, "Tak for dit forslag")
@@ -281,13 +282,13 @@ def test_tema_command_and_the_invitations_form_reach_the_secretariat(env: Env) -
     with env.db.session() as s:
         assert len(s.exec(select(ThemeProposal)).all()) == 2
     _tick(env.deps, env.transport, cph(2027, 4, 12, 10, 30))
-    ida = env.api.messages_in(env.org.ida.slack_id or "")
+    ida = env.api.messages_in(slack_id(env.org.ida))
     texts = str([m["blocks"] for m in ida])
     assert "Klimasikring af skolerne" in texts and "Fællesskaber for unge" in texts
 
 
 def test_pause_command(env: Env) -> None:
-    lars = env.org.lars.slack_id or ""
+    lars = slack_id(env.org.lars)
     with freeze_time(cph(2027, 3, 1, 10)):
         env.slack.command(lars, "pause 2027-03-02 2027-03-12")
         text = _response_text(env, "Pause fra")

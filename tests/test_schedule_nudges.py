@@ -32,6 +32,7 @@ from tests.schedule_support import (  # noqa: F401 (a fixture)
     tick_at,
     walk,
 )
+from tests.slack_ids import link_slack, slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
@@ -281,7 +282,7 @@ def test_a_person_who_left_gets_nothing(db: Database) -> None:
     tick_at(deps, transport, cph(2027, 3, 3, 9))
     [row] = outbox(db, kind="booking_nudge")
     assert row.status == OutboxStatus.DROPPED
-    assert [d for d in transport.delivered if d.address == org.lars.slack_id] == []
+    assert [d for d in transport.delivered if d.address == slack_id(org.lars)] == []
 
 
 def test_the_cap_with_six_real_nudges_in_one_week(db: Database) -> None:
@@ -291,16 +292,16 @@ def test_the_cap_with_six_real_nudges_in_one_week(db: Database) -> None:
             person = Person(
                 email=f"leder{i}@example.dk",
                 name=f"Leder {i}",
-                slack_id=f"U0LEDER{i:03d}",
                 manager_id=org.lars.id,
             )
             s.add(person)
             s.flush()
+            link_slack(s, person, f"U0LEDER{i:03d}")
             s.add(Network(name=f"Netværk {i}", theme="…", leader_id=person.id or 0))
         s.commit()
     deps, transport = make_deps(db), RecordingTransport()
     walk(deps, transport, date(2027, 3, 1), date(2027, 3, 7))
-    to_lars = [d for d in transport.delivered if d.address == org.lars.slack_id]
+    to_lars = [d for d in transport.delivered if d.address == slack_id(org.lars)]
     assert len(to_lars) == 3
     assert to_lars[2].text == "Du har 4 påmindelser fra Netværksbot."
     assert len(outbox(db, kind="booking_nudge")) == 6

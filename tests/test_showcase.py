@@ -11,12 +11,12 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from bot.core import ui
+from bot.core.chat import DeliveryError, Failure, Sent
 from bot.core.refusal import Refusal
 from bot.privacy import domain as privacy
 from bot.reminders import puls
 from bot.showcase import channel_posts
 from bot.showcase import domain as showcase
-from bot.showcase.channel_posts import ChannelError, Placed
 from bot.showcase.domain import ResultInput
 from storage.db import Database
 from storage.models import Department, Person
@@ -41,25 +41,37 @@ class Channels:
         self.posts: list[tuple[str, ui.Message]] = []
         self.updates: list[str] = []
 
-    def post(self, channel: str, message: ui.Message, thread_ts: str | None = None) -> Placed:
-        if channel not in self.joined:
-            raise ChannelError("not_in_channel" if channel in self.joinable else "is_archived")
-        self.posts.append((channel, message))
-        return Placed(channel, f"{len(self.posts)}.0")
+    platform = "slack"
 
-    def update(self, channel: str, ts: str, message: ui.Message) -> None:
-        self.updates.append(ts)
+    def send(self, to: str, message: ui.Message, *, thread: str | None = None) -> Sent:
+        if to not in self.joined:
+            failure = "not_in_channel" if to in self.joinable else "is_archived"
+            raise DeliveryError(Failure.PERMANENT, failure)
+        self.posts.append((to, message))
+        return Sent(to, f"{len(self.posts)}.0")
+
+    def attach(self, to: str, attachment: ui.Attachment, *, thread: str | None = None) -> None:
+        raise AssertionError("channel posts carry no files")
+
+    def update(self, sent: Sent, message: ui.Message) -> None:
+        self.updates.append(sent.ts)
 
     def join(self, channel: str) -> None:
         if channel not in self.joinable:
-            raise ChannelError("is_archived")
+            raise DeliveryError(Failure.PERMANENT, "is_archived")
         self.joined.add(channel)
 
-    def find(self, channel: str, marker: str, since: datetime) -> Placed | None:
+    def find(self, to: str, key: str, value: str, since: datetime) -> Sent | None:
         for n, (where, message) in enumerate(self.posts, start=1):
-            if where == channel and (message.metadata or {}).get("channel_post") == marker:
-                return Placed(channel, f"{n}.0")
+            if where == to and (message.metadata or {}).get(key) == value:
+                return Sent(to, f"{n}.0")
         return None
+
+    def mention(self, user_id: str) -> str:
+        return f"<@{user_id}>"
+
+    def fits(self, message: ui.Message) -> bool:
+        return True
 
 
 def _render(session: object) -> ui.Message:

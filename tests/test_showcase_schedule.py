@@ -26,6 +26,7 @@ from tests.schedule_support import (
     sent_log,
     walk,
 )
+from tests.slack_ids import slack_id
 
 SHOWCASE_RULES = (
     "recognition_nudge",
@@ -191,5 +192,5 @@ def test_a_share_whose_posting_never_ran_is_reported(db: Database) -> None:
     transport = RecordingTransport()
     walk(deps, transport, date(2027, 3, 2), date(2027, 3, 3))
     reports = [i for i in transport.delivered if "fik ikke et opslag" in i.text]
-    assert [r.address for r in reports] == [org.ida.slack_id]
+    assert [r.address for r in reports] == [slack_id(org.ida)]
     assert len(outbox(db, kind="showcase_undelivered")) == 1

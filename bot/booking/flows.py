@@ -1,7 +1,8 @@
 """The booking use cases end to end: check, change the conversation, tell both parties.
 
 Handlers call these with the acting person; these call the domain (booking.py), build what
-each party reads in their own language and time zone, and send it through the Notifier.
+each party reads in their own language and time zone, and send it as direct messages through
+the chat port (bot/core/chat.py).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from bot.booking import forms as booking_forms
 from bot.booking import messages as booking_messages
 from bot.booking.invitation import invitation
 from bot.core import ui
+from bot.core.actor import Actor
+from bot.core.chat import DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.formatting import format_datetime
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
 from bot.organisation.people import person_by_platform_id
@@ -37,7 +39,7 @@ class Parties:
 
 
 class BookingFlow:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: DirectMessages) -> None:
         self.deps = deps
         self.notifier = notifier
 
@@ -112,7 +114,7 @@ class BookingFlow:
                 errors.add("pair", t(refusal.key, **refusal.values))
                 return errors, None
             other = pairing.manager if pairing.employee.id == actor.id else pairing.employee
-            if not other.slack_id:
+            if self.notifier.address(other) is None:  # not on this chat platform (yet)
                 errors.add("pair", t("booking.refusal.other_not_in_slack", name=other.name))
             if errors or proposal is None:
                 return errors, None
@@ -345,10 +347,11 @@ class BookingFlow:
         self.notify_agreement(conversation_id, actor)
 
 
-def other_party(uow: UnitOfWork, user_id: str | None, typed: str) -> Person:
-    """The person a `/netvaerk book @person` names, or the refusal that says who was not found."""
+def other_party(uow: UnitOfWork, actor: Actor, user_id: str | None, typed: str) -> Person:
+    """The person a `/netvaerk book @person` names (`user_id` on the actor's platform), or the
+    refusal that says who was not found."""
     with uow as session:
-        found = person_by_platform_id(session, user_id) if user_id else None
+        found = person_by_platform_id(session, actor.platform, user_id) if user_id else None
     if found is None:
         raise Refusal("booking.refusal.unknown_person", who=typed.split()[0][:40])
     return found

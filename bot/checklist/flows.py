@@ -1,5 +1,6 @@
 """The checklist's use cases end to end: change the state, build what each person reads in their
-own language, and send it through the Notifier. Handlers call these with the acting person."""
+own language, and send it as direct messages through the chat port (bot/core/chat.py). Handlers
+call these with the acting person."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from bot.checklist.interest import interest_message
 from bot.checklist.my_employees import employees_of
 from bot.checklist.steps import steps_for
 from bot.core import ui
+from bot.core.chat import DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.organisation.people import employees_in_networks
 from storage.checklist_models import Recommendation, TalentNomination
@@ -27,7 +28,7 @@ from storage.models import Network, Person
 
 
 class ChecklistFlow:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: DirectMessages) -> None:
         self.deps = deps
         self.notifier = notifier
 

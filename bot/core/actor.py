@@ -18,7 +18,8 @@ Resolver = Callable[[str], tuple[Person | None, str]]
 
 
 class Actor:
-    def __init__(self, user_id: str, resolve: Resolver) -> None:
+    def __init__(self, platform: str, user_id: str, resolve: Resolver) -> None:
+        self.platform = platform  # whose id `user_id` is (the key in platform_identities)
         self.user_id = user_id  # the platform's own id for the person, opaque to the domain
         self._resolve = resolve
         self._found: tuple[Person | None, str] | None = None

@@ -17,8 +17,8 @@ class Deps:
     settings: Settings
     db: Database
     calendar: WorkingCalendar
-    # The chat platform's language for a user id (Slack locale), when the import gave none.
-    platform_language: Callable[[str], str | None] | None = None
+    # The chat platform's language for a person (Slack locale), when the import gave none.
+    platform_language: Callable[[Person], str | None] | None = None
 
     def timezone_of(self, person: Person) -> str:
         return person.timezone or self.settings.netvaerk_timezone
@@ -27,8 +27,8 @@ class Deps:
         """The import's column, else the platform's locale, else NETVAERK_LANGUAGE."""
         if person.language:
             return person.language
-        if person.slack_id and self.platform_language is not None:
-            found = self.platform_language(person.slack_id)
+        if self.platform_language is not None:
+            found = self.platform_language(person)
             if found:
                 return found
         return self.settings.netvaerk_language

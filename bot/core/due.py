@@ -113,6 +113,10 @@ class PlanWindow:
 Rule = Callable[[Session, PlanWindow], Iterable[Due]]
 
 
+def _by_name(person: Person) -> str:
+    return person.name
+
+
 @dataclass
 class BuildContext:
     """What a message builder is handed for one outbox row at delivery (or preview) time."""
@@ -129,6 +133,8 @@ class BuildContext:
     outbox_id: int | None = None
     # Whether a message fits the platform it goes to (delivery asks its transport).
     fits: ui.Fits = ui.fits_anywhere
+    # How the platform the message goes to mentions a person (a preview has none: the name).
+    mention: Callable[[Person], str] = _by_name
 
     @property
     def t(self) -> Translator:

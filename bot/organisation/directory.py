@@ -1,8 +1,9 @@
 """Who a person is in the chat platform, found by email.
 
-The organisation files know people by email; Slack knows them by user ID. The import asks a
-`Directory` for the ID (and the time zone the person chose), so the domain never imports Slack and
-a test or the local playground can hand in a small fake.
+The organisation files know people by email; a chat platform knows them by its user ID. The
+import asks the platform's `Directory` for the ID (and the time zone the person chose) and keeps
+it in `platform_identities`, so the domain never imports Slack and a test or the local playground
+can hand in a small fake.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 class DirectoryEntry:
     """What the platform tells us about one person: only what the features need (GDPR)."""
 
-    slack_id: str
+    user_id: str  # the person's id on the directory's platform
     timezone: str | None
     locale: str | None
 
@@ -29,6 +30,11 @@ class DirectoryError(RuntimeError):
 
 
 class Directory(Protocol):
+    @property
+    def platform(self) -> str:
+        """Whose ids these are: the key in `platform_identities`."""
+        ...
+
     def lookup(self, email: str) -> DirectoryEntry | None:
         """The entry for `email`, None when nobody has that email; raises DirectoryError."""
         ...
@@ -40,6 +46,10 @@ class NullDirectory:
     The import recognises this class and reports that Slack IDs were not looked up, instead of
     listing everyone as missing from Slack.
     """
+
+    def __init__(self, platform: str = "slack") -> None:
+        # The platform the import would ask were it configured: who has no id there yet.
+        self.platform = platform
 
     def lookup(self, email: str) -> DirectoryEntry | None:
         return None

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from bot.core import audit, clock
+from bot.core import audit, clock, identity
 from bot.core.i18n import DEFAULT_LANGUAGE, normalise_language, t
 from bot.organisation.csv_reading import (
     KIND_ORDER,
@@ -51,7 +51,7 @@ from bot.organisation.rows import (
     read_puls,
 )
 from storage.db import Database
-from storage.models import Department, Network, NetworkMember, Person, PulsTalk
+from storage.models import Department, Network, NetworkMember, Person, PlatformIdentity, PulsTalk
 
 log = logging.getLogger(__name__)
 
@@ -211,15 +211,21 @@ class _State:
     people: dict[str, Person]  # by lower-case email
     people_by_id: dict[int, Person]
     networks: dict[str, Network]  # by name_key
+    found: set[int]  # people with an id on the directory's platform
 
     @classmethod
-    def load(cls, session: Session) -> _State:
+    def load(cls, session: Session, platform: str) -> _State:
         people = list(session.exec(select(Person)).all())
         return cls(
             departments={name_key(d.name): d for d in session.exec(select(Department)).all()},
             people={p.email.lower(): p for p in people},
             people_by_id={_id(p): p for p in people},
             networks={name_key(n.name): n for n in session.exec(select(Network)).all()},
+            found=set(
+                session.exec(
+                    select(PlatformIdentity.person_id).where(PlatformIdentity.platform == platform)
+                ).all()
+            ),
         )
 
     def manager_email(self, person: Person) -> str | None:
@@ -348,7 +354,8 @@ def _emails_to_look_up(batch: _Batch, state: _State) -> list[str]:
     emails: list[str] = []
     for person in batch.people:
         stored = state.people.get(person.email)
-        if (stored is None or stored.slack_id is None) and person.email not in emails:
+        missing = stored is None or _id(stored) not in state.found
+        if missing and person.email not in emails:
             emails.append(person.email)
     return emails
 
@@ -390,9 +397,15 @@ class _Writer:
     """Applies a checked batch to the session, touching only what differs, and audits it."""
 
     def __init__(
-        self, session: Session, state: _State, report: ImportReport, now: datetime
+        self,
+        session: Session,
+        state: _State,
+        report: ImportReport,
+        now: datetime,
+        platform: str,
     ) -> None:
         self.session, self.state, self.report, self.now = session, state, report, now
+        self.platform = platform  # whose ids the directory gave
 
     def audit(self, action: str, entity: str, entity_id: int, **details: Any) -> None:
         audit.record(self.session, ACTOR, action, entity, entity_id, **details)
@@ -443,7 +456,7 @@ class _Writer:
         for record in records:
             person = self.state.people[record.email]
             changes[record.email] += self._set_manager(person, record.manager_email)
-            changes[record.email] += self._set_slack(person, lookups.found.get(record.email))
+            changes[record.email] += self._set_identity(person, lookups.found.get(record.email))
         counts = self.report.count(FileKind.PEOPLE)
         for record in records:
             person = self.state.people[record.email]
@@ -490,13 +503,16 @@ class _Writer:
         person.manager_since = self.now
         return ["manager_id", "manager_since"]
 
-    def _set_slack(self, person: Person, entry: DirectoryEntry | None) -> list[str]:
+    def _set_identity(self, person: Person, entry: DirectoryEntry | None) -> list[str]:
+        """The person's id on the platform (its own table) and the time zone they chose there."""
         if entry is None:
             return []
-        values = {"slack_id": entry.slack_id}
+        changed = []
+        if identity.link(self.session, _id(person), self.platform, entry.user_id):
+            changed.append(f"{self.platform}_id")  # the audit names what changed, as a field
         if entry.timezone:
-            values["timezone"] = entry.timezone
-        return _assign(person, values)
+            changed += _assign(person, {"timezone": entry.timezone})
+        return changed
 
     def _department_id(self, record: PersonRecord) -> int | None:
         if not record.department:
@@ -652,7 +668,7 @@ def import_files(
     # With a file unreadable, reference checks would only echo its absence on every other row.
     if len(report.files) == len(paths):
         with db.session() as session:
-            state = _State.load(session)
+            state = _State.load(session, directory.platform)
             report.problems.extend(_check(batch, state))
             to_look_up = _emails_to_look_up(batch, state)
     if report.problems:
@@ -662,12 +678,12 @@ def import_files(
     lookups = _look_up(to_look_up, directory, report)
 
     with db.session() as session:
-        state = _State.load(session)
+        state = _State.load(session, directory.platform)
         problems = _check(batch, state)  # again: someone may have changed the database meanwhile
         if problems:
             report.problems = _in_file_order(problems, paths)
             return report
-        writer = _Writer(session, state, report, clock.now())
+        writer = _Writer(session, state, report, clock.now(), directory.platform)
         if batch.departments:
             writer.departments(batch.departments)
         writer.implicit_departments(batch.people)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from bot.core import identity
 from storage.models import Network, NetworkMember, Person
 
 
@@ -34,7 +35,6 @@ def timezone_of(person: Person, default: str) -> str:
     return person.timezone or default
 
 
-def person_by_platform_id(session: Session, user_id: str) -> Person | None:
-    """The person with this chat-platform user id (active or not): the one place that knows
-    where that id is stored."""
-    return session.exec(select(Person).where(Person.slack_id == user_id)).first()
+def person_by_platform_id(session: Session, platform: str, user_id: str) -> Person | None:
+    """The person with this user id on `platform` (active or not)."""
+    return identity.person_for(session, platform, user_id, active_only=False)

@@ -66,7 +66,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         if person is None:
             print(t("privacy.cli.no_person", email=args.email), file=sys.stderr)
             return 1
-        needles = privacy.identifiers(person)
+        needles = privacy.identifiers(session, person)
         if not args.yes:
             answer = input(t("privacy.cli.confirm", name=person.name, email=person.email))
             if answer.strip().lower() not in ("y", "yes", "j", "ja"):

@@ -28,10 +28,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.core import audit, ui
+from bot.core.chat import ChatPort, DirectMessages, Sent
 from bot.core.clock import now as clock_now
 from bot.core.i18n import Translator
-from bot.core.notify import Delivered, Notifier
 from bot.core.policy import Policy, get_policy
+from storage.db import Database
 from storage.home_models import PersonPrivacy
 from storage.models import (
     Agreement,
@@ -41,6 +42,7 @@ from storage.models import (
     Network,
     NetworkMember,
     Person,
+    PlatformIdentity,
     PulsTalk,
 )
 from storage.scheduling_models import OutboxMessage, Snooze, ThemeProposal
@@ -103,37 +105,31 @@ def with_first_contact_notice(
     return replace(message, parts=(*message.parts, notice_note(Translator(language))))
 
 
-class NoticeNotifier:
-    """A Notifier that adds the privacy notice to the first direct message a person gets, and
-    records it only once the message was delivered."""
+class NoticeMessages(DirectMessages):
+    """Direct messages that add the privacy notice to the first message a person gets, and
+    record it only once the message was delivered (GDPR art. 13)."""
 
-    def __init__(
-        self, inner: Notifier, session_factory: Callable[[], Any], language_of: Callable[..., str]
-    ) -> None:
-        self.inner = inner
-        self.session_factory = session_factory
+    def __init__(self, chat: ChatPort, db: Database, language_of: Callable[[Person], str]) -> None:
+        super().__init__(chat, db)
         self.language_of = language_of
 
     def send(
         self, person: Person, message: ui.Message, attachment: ui.Attachment | None = None
-    ) -> Delivered | None:
+    ) -> Sent | None:
         if person.id is None:
-            return self.inner.send(person, message, attachment)
-        with self.session_factory() as session:
+            return super().send(person, message, attachment)
+        with self.db.session() as session:
             first = needs_notice(session, person.id)
         shown = message
         if first:
             t = Translator(self.language_of(person))
             shown = replace(message, parts=(*message.parts, notice_note(t)))
-        delivered = self.inner.send(person, shown, attachment)
-        if delivered is not None and first:
-            with self.session_factory() as session:
+        sent = super().send(person, shown, attachment)
+        if sent is not None and first:
+            with self.db.session() as session:
                 mark_noticed(session, person.id)
                 session.commit()
-        return delivered
-
-    def replace(self, channel: str, ts: str, message: ui.Message) -> None:
-        self.inner.replace(channel, ts, message)
+        return sent
 
 
 # --- the schema: where a person's data live -------------------------------------------------
@@ -252,9 +248,12 @@ def find_person(session: Session, email: str) -> Person | None:
     return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
 
 
-def identifiers(person: Person) -> list[str]:
-    """What identifies the person in free text: email, full name, Slack ID."""
-    return [v for v in (person.email, person.name, person.slack_id) if v and len(v) >= 3]
+def identifiers(session: Session, person: Person) -> list[str]:
+    """What identifies the person in free text: email, full name, their ids on chat platforms."""
+    platform_ids = session.exec(
+        select(PlatformIdentity.user_id).where(PlatformIdentity.person_id == person.id)
+    ).all()
+    return [v for v in (person.email, person.name, *platform_ids) if v and len(v) >= 3]
 
 
 def erase_person(session: Session, person: Person, actor: str, reason: str = "request") -> Erasure:
@@ -264,7 +263,7 @@ def erase_person(session: Session, person: Person, actor: str, reason: str = "re
     done = session.get(PersonPrivacy, pid)
     if done is not None and done.erased_at is not None:
         return Erasure(pid, 0, 0, 0)  # already erased: its placeholders are not a person
-    needles = identifiers(person)
+    needles = identifiers(session, person)
     deleted = anonymised = 0
     connection = session.connection()
 
@@ -330,7 +329,6 @@ def erase_person(session: Session, person: Person, actor: str, reason: str = "re
     moment = clock_now()
     person.email = erased_email(pid)
     person.name = ERASED_NAME
-    person.slack_id = None
     person.language = None
     person.timezone = None
     person.manager_id = None

@@ -146,7 +146,7 @@ def puls_talk(
         return t("scheduler.puls.command.bad_time", text=words[2][:_SHOWN_MAX])
     today = _today(deps, actor)
     with uow as session:
-        employee = person_by_platform_id(session, employee_id)
+        employee = person_by_platform_id(session, actor.platform, employee_id)
         if employee is None:
             return t("scheduler.puls.command.unknown_person", who=words[0][:_SHOWN_MAX])
         talk, created = register_talk(session, me, employee, day, at, today)

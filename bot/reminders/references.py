@@ -141,10 +141,6 @@ def _pair(ctx: BuildContext, payload: Mapping[str, Any]) -> tuple[Network, Perso
     return network, leader, reference
 
 
-def _mention(person: Person) -> str:
-    return f"<@{person.slack_id}>" if person.slack_id else person.name
-
-
 def reference_intro(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
     found = _pair(ctx, payload)
     if found is None or ctx.recipient is None:
@@ -153,12 +149,14 @@ def reference_intro(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message
     t = ctx.t
     if ctx.recipient.id == leader.id:
         body = t(
-            "scheduler.reference.intro.to_leader", other=_mention(reference), network=network.name
+            "scheduler.reference.intro.to_leader",
+            other=ctx.mention(reference),
+            network=network.name,
         )
     elif ctx.recipient.id == reference.id:
         body = t(
             "scheduler.reference.intro.to_reference",
-            other=_mention(leader),
+            other=ctx.mention(leader),
             network=network.name,
             theme=network.theme,
         )
@@ -199,7 +197,7 @@ def reference_sparring(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Mess
             ui.Text(
                 t(
                     "scheduler.reference.sparring.body",
-                    leader=_mention(leader),
+                    leader=ctx.mention(leader),
                     network=network.name,
                 )
             ),

@@ -20,12 +20,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.core import ui
+from bot.core.chat import ChatPort, DeliveryError, Sent
 from bot.core.clock import now
 from storage.db import Database
 from storage.models import Department
@@ -36,36 +36,6 @@ log = logging.getLogger(__name__)
 # A row still `posting` after this long belongs to an attempt that died: its outcome is unknown.
 STALE_AFTER = timedelta(minutes=2)
 METADATA_KEY = "channel_post"
-
-
-class ChannelError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class Placed:
-    channel: str
-    ts: str
-
-
-class ChannelPort(Protocol):
-    """What posting needs from a chat platform (Slack: platforms/slack/channels.py)."""
-
-    def post(self, channel: str, message: ui.Message, thread_ts: str | None = None) -> Placed:
-        """Post; raises ChannelError with the platform's reason."""
-        ...
-
-    def update(self, channel: str, ts: str, message: ui.Message) -> None: ...
-
-    def join(self, channel: str) -> None:
-        """Join a public channel; raises ChannelError when the bot may not."""
-        ...
-
-    def find(self, channel: str, marker: str, since: datetime) -> Placed | None:
-        """A post of ours carrying `marker` in its metadata, if there is one."""
-        ...
 
 
 @dataclass
@@ -95,15 +65,15 @@ def _claim(session: Session, post: ChannelPost, moment: datetime) -> bool:
 
 
 def _finish(
-    db: Database, post_id: int, *, placed: Placed | None = None, error: str | None = None
+    db: Database, post_id: int, *, sent: Sent | None = None, error: str | None = None
 ) -> ChannelPost:
     with db.session() as session:
         post = session.get(ChannelPost, post_id)
         assert post is not None
         moment = now()
-        if placed is not None:
+        if sent is not None:
             post.status, post.error = PostStatus.POSTED, None
-            post.posted_channel, post.ts, post.posted_at = placed.channel, placed.ts, moment
+            post.posted_channel, post.ts, post.posted_at = sent.channel, sent.ts, moment
         else:
             post.status, post.error = PostStatus.FAILED, (error or "unknown")[:100]
         post.updated_at = moment
@@ -121,7 +91,7 @@ def _ready(post: ChannelPost, moment: datetime) -> bool:
 
 def post_all(
     db: Database,
-    port: ChannelPort,
+    port: ChatPort,
     kind: str,
     ref_id: int,
     render: Callable[[Session], ui.Message | None],
@@ -139,8 +109,8 @@ def post_all(
         message = render(session)
         moment = now()
         claimed = [p for p in posts if _ready(p, moment) and _claim(session, p, moment)]
-    done: dict[str, Placed] = {
-        p.channel: Placed(p.posted_channel or p.channel, p.ts)
+    done: dict[str, Sent] = {
+        p.channel: Sent(p.posted_channel or p.channel, p.ts)
         for p in posts
         if p.status == PostStatus.POSTED and p.channel and p.ts
     }
@@ -151,17 +121,17 @@ def post_all(
             continue
         channel = post.channel or ""
         if channel in done:  # two departments, one channel: one post
-            _finish(db, post_id, placed=done[channel])
+            _finish(db, post_id, sent=done[channel])
             continue
         tagged = replace(message, metadata={METADATA_KEY: str(post_id)})
         try:
-            placed = _place(port, channel, tagged, post, moment)
-        except ChannelError as error:
+            sent = _place(port, channel, tagged, post, moment)
+        except DeliveryError as error:
             log.warning("channel post %s failed: %s", post_id, error.code)
             _finish(db, post_id, error=error.code)
             continue
-        done[channel] = placed
-        _finish(db, post_id, placed=placed)
+        done[channel] = sent
+        _finish(db, post_id, sent=sent)
     with db.session() as session:
         for post in session.exec(
             select(ChannelPost)
@@ -178,22 +148,22 @@ def post_all(
 
 
 def _place(
-    port: ChannelPort, channel: str, message: ui.Message, post: ChannelPost, moment: datetime
-) -> Placed:
+    port: ChatPort, channel: str, message: ui.Message, post: ChannelPost, moment: datetime
+) -> Sent:
     if post.status == PostStatus.POSTING:  # an earlier attempt died: did it get through?
         try:
-            found = port.find(channel, str(post.id), post.updated_at - STALE_AFTER)
-        except ChannelError:
+            found = port.find(channel, METADATA_KEY, str(post.id), post.updated_at - STALE_AFTER)
+        except DeliveryError:
             found = None
         if found is not None:
             return found
     try:
-        return port.post(channel, message)
-    except ChannelError as error:
+        return port.send(channel, message)
+    except DeliveryError as error:
         if error.code != "not_in_channel":
             raise
     port.join(channel)  # a public channel the bot is not in yet; raises when it may not join
-    return port.post(channel, message)
+    return port.send(channel, message)
 
 
 def retry_failed(db: Database, kind: str, ref_id: int) -> int:
@@ -226,7 +196,7 @@ def retry_failed(db: Database, kind: str, ref_id: int) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def update_all(db: Database, port: ChannelPort, kind: str, ref_id: int, message: ui.Message) -> int:
+def update_all(db: Database, port: ChatPort, kind: str, ref_id: int, message: ui.Message) -> int:
     """Replace every posted copy (e.g. with the new "Anerkendt af …" line). Returns how many."""
     with db.session() as session:
         posts = list(
@@ -245,13 +215,13 @@ def update_all(db: Database, port: ChannelPort, kind: str, ref_id: int, message:
             continue
         seen.add(where)
         try:
-            port.update(where[0], where[1], replace(message, metadata=None))
-        except ChannelError as error:
+            port.update(Sent(*where), replace(message, metadata=None))
+        except DeliveryError as error:
             log.warning("updating channel post %s failed: %s", post.id, error.code)
     return len(seen)
 
 
-def reply_all(db: Database, port: ChannelPort, kind: str, ref_id: int, message: ui.Message) -> int:
+def reply_all(db: Database, port: ChatPort, kind: str, ref_id: int, message: ui.Message) -> int:
     """A follow-up in the thread of every posted copy."""
     with db.session() as session:
         posts = list(
@@ -270,7 +240,7 @@ def reply_all(db: Database, port: ChannelPort, kind: str, ref_id: int, message: 
             continue
         seen.add(where)
         try:
-            port.post(where[0], message, thread_ts=where[1])
-        except ChannelError as error:
+            port.send(where[0], message, thread=where[1])
+        except DeliveryError as error:
             log.warning("follow-up to channel post %s failed: %s", post.id, error.code)
     return len(seen)

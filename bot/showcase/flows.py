@@ -1,7 +1,7 @@
 """The result use cases end to end: the form, the preview, sharing, recognising, following up.
 
 Handlers call these with the acting person; these call the domain (showcase.py), render what
-each reader sees (showcase_messages.py) and post through the ChannelPort and the Notifier.
+each reader sees (showcase_messages.py) and post through the chat port (bot/core/chat.py).
 Channel posts are written in the organisation's language (NETVAERK_LANGUAGE): a channel has
 no language of its own.
 """
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.core import ui
+from bot.core.chat import ChatPort, DirectMessages
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.notify import Notifier
 from bot.core.refusal import Refusal
 from bot.showcase import channel_posts, messages
 from bot.showcase import domain as showcase
-from bot.showcase.channel_posts import ChannelPort, PostOutcome
+from bot.showcase.channel_posts import PostOutcome
 from storage.models import Department, Network, Person
 from storage.showcase_models import NetworkResult, PostKind, ResultStatus
 
@@ -32,10 +32,10 @@ class Shared:
 
 
 class ShowcaseFlow:
-    def __init__(self, deps: Deps, notifier: Notifier, port: ChannelPort) -> None:
+    def __init__(self, deps: Deps, chat: ChatPort) -> None:
         self.deps = deps
-        self.notifier = notifier
-        self.port = port
+        self.notifier = DirectMessages(chat, deps.db)
+        self.port = chat
 
     def t(self, person: Person) -> Translator:
         return Translator(self.deps.language_of(person))

@@ -12,11 +12,11 @@ import threading
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import select
 
 from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.i18n import normalise_language
+from platforms.slack import identity
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,14 @@ def slack_locale(client: WebClient, slack_id: str) -> str | None:
 
 def person_by_slack_id(deps: Deps, slack_id: str) -> Person | None:
     with deps.db.session() as session:
-        return session.exec(
-            select(Person).where(Person.slack_id == slack_id, Person.active == True)  # noqa: E712
-        ).first()
+        return identity.person_by_slack_id(session, slack_id)
+
+
+def person_locale(deps: Deps, client: WebClient, person: Person) -> str | None:
+    """The Slack locale of a person the import gave no language (Deps.platform_language)."""
+    with deps.db.session() as session:
+        slack_id = identity.slack_id_of(session, person)
+    return slack_locale(client, slack_id) if slack_id else None
 
 
 def slack_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
@@ -58,7 +63,7 @@ def slack_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
         known = normalise_language(person.language) if person else None
         return person, known or slack_locale(client, user_id) or deps.settings.netvaerk_language
 
-    return Actor(slack_id, resolve)
+    return Actor(identity.PLATFORM, slack_id, resolve)
 
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -13,12 +13,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.organisation.directory import DirectoryEntry, DirectoryError
+from platforms.slack.identity import PLATFORM
 
 # users.lookupByEmail answers this for an email with no (active) Slack user.
 NOT_FOUND = "users_not_found"
 
 
 class SlackDirectory:
+    platform = PLATFORM
+
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
@@ -37,5 +40,5 @@ class SlackDirectory:
         if not user.get("id") or user.get("deleted"):
             return None  # a deactivated account cannot receive messages: treat as not found
         return DirectoryEntry(
-            slack_id=user["id"], timezone=user.get("tz"), locale=user.get("locale")
+            user_id=user["id"], timezone=user.get("tz"), locale=user.get("locale")
         )

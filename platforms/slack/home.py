@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import col, select
 
 from bot.core import actions, ui
 from bot.core.actor import Actor
@@ -18,7 +17,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.home.flows import conversation_parties, home_parts
 from platforms.slack.actor import slack_actor
 from platforms.slack.blocks import render_home
-from storage.models import Person
+from platforms.slack.identity import slack_ids_of
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +48,8 @@ def refresh_home(
     if not ids:
         return
     with uow as session:
-        slack_ids = session.exec(
-            select(Person.slack_id).where(
-                col(Person.id).in_(ids), col(Person.active), col(Person.slack_id).is_not(None)
-            )
-        ).all()
-    for slack_id in slack_ids:
+        slack_ids = slack_ids_of(session, ids, active_only=True)
+    for slack_id in slack_ids.values():
         try:
             publish_home(deps, uow, client, slack_actor(deps, client, str(slack_id)))
         except SlackApiError as error:

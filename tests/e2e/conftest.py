@@ -20,6 +20,7 @@ from netvaerk.server import make_wsgi
 from storage.db import Database
 from tests.e2e.helpers import settle
 from tests.factories import Org, build_org
+from tests.slack_ids import slack_id
 
 SIGNING_SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -91,8 +92,7 @@ def env(db: Database) -> Iterator[SlackEnv]:
             (org.ida, "da-DK"),
             (org.nomgr, "da-DK"),
         ):
-            assert person.slack_id
-            api.add_user(person.slack_id, person.email, person.name, locale=locale)
+            api.add_user(slack_id(person), person.email, person.name, locale=locale)
         api.add_user("USTRANGER", "stranger@example.dk", "Ukendt Person")
         deps = build_deps(settings_for(api, db), db)
         running = serve_app(deps)

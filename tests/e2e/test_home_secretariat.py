@@ -174,7 +174,7 @@ def test_my_data_arrives_as_a_readable_json_file(env: SlackEnv) -> None:
         wait_dm(env.api, "UANNE", "Her er alt, hvad jeg har gemt om dig")
         data = json.loads(_wait_file(env, "UANNE"))
     assert data["person"]["email"] == "anne.jensen@example.dk"
-    assert data["person"]["slack_id"] == "UANNE"
+    assert [i["user_id"] for i in data["tables"]["platform_identities"]] == ["UANNE"]
     assert "conversations" in data["tables"] and "outbox" in data["tables"]
     with env.db.session() as s:
         actions_done = [e.action for e in s.exec(select(AuditEntry))]

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from bot.core import actions
-from platforms.slack.transport import SlackTransport, make_delivery_client
+from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.planner import plan
 from storage.models import Department, NetworkMember, Person
@@ -80,7 +80,7 @@ def _share(env: SlackEnv, user: str, title: str, **extra: str) -> None:
 
 
 def _tick(env: SlackEnv, moment: datetime) -> None:
-    transport = SlackTransport(make_delivery_client(env.deps.settings))
+    transport = SlackChat(make_delivery_client(env.deps.settings))
     with freeze_time(moment) as frozen:
         plan(env.deps)
         Delivery(env.deps, transport, sleep=lambda s: frozen.tick(s), concurrency=1).run()

@@ -16,18 +16,17 @@ from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.ui import FormErrors
 from bot.core.unit_of_work import UnitOfWork
-from bot.privacy.domain import NoticeNotifier
+from bot.privacy.domain import NoticeMessages
 from platforms.slack.actor import mentioned_user
 from platforms.slack.blocks import form_errors, read_form, render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import on_click, on_submit, open_form, origin_of, value_of
 from platforms.slack.home import refresh_conversation
-from platforms.slack.notifier import SlackNotifier
 
 
 def _flow(deps: Deps, client: WebClient) -> BookingFlow:
-    notifier = NoticeNotifier(SlackNotifier(SlackChat(client)), deps.db.session, deps.language_of)
+    notifier = NoticeMessages(SlackChat(client), deps.db, deps.language_of)
     return BookingFlow(deps, notifier)
 
 
@@ -42,7 +41,7 @@ def book(request: CommandRequest) -> None:
     me = request.actor.require_person()
     other = None
     if request.args:
-        other = other_party(request.uow, mentioned_user(request.args), request.args)
+        other = other_party(request.uow, request.actor, mentioned_user(request.args), request.args)
     form = _flow(request.deps, request.client).booking_form(me, other)
     request.client.views_open(trigger_id=request.trigger_id, view=render_form(form))
 

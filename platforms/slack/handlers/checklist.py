@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlmodel import select
 
 from bot.checklist import aggregate as checklist_aggregate
 from bot.checklist import commands, puls_notes, recommend, talent
@@ -20,6 +19,7 @@ from bot.checklist.messages import NOTE_FIELD
 from bot.checklist.my_employees import EMPLOYEE_FIELD
 from bot.core import actions, ui
 from bot.core.actor import Actor
+from bot.core.chat import DirectMessages
 from bot.core.deps import Deps
 from bot.core.refusal import Refusal
 from platforms.slack.actor import slack_actor as resolve_actor
@@ -33,14 +33,14 @@ from platforms.slack.blocks import (
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import guarded, just_ack
-from platforms.slack.notifier import SlackNotifier
+from platforms.slack.identity import person_by_slack_id
 from storage.models import Person
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def _flow(deps: Deps, client: WebClient) -> ChecklistFlow:
-    return ChecklistFlow(deps, SlackNotifier(SlackChat(client)))
+    return ChecklistFlow(deps, DirectMessages(SlackChat(client), deps.db))
 
 
 def _say(respond: Respond, message: ui.Message | str) -> None:
@@ -98,7 +98,7 @@ def register(app: App, deps: Deps) -> None:
         if not match:
             return None
         with deps.db.session() as session:
-            return session.exec(select(Person).where(Person.slack_id == match.group(1))).first()
+            return person_by_slack_id(session, match.group(1), active_only=False)
 
     def talent_command(request: CommandRequest) -> None:
         actor = request.actor

@@ -7,10 +7,10 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core import actions
 from bot.core.actor import Actor
+from bot.core.chat import DeliveryError
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
 from bot.privacy.commands import MY_DATA
@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 def send_my_data(client: WebClient, uow: UnitOfWork, actor: Actor) -> None:
     message, attachment = my_data(uow, actor)
     try:
-        SlackChat(client).send_dm(actor.user_id, message, attachment)
-    except SlackApiError as error:
-        log.warning("sending a data export failed: %s", error.response.get("error"))
+        chat = SlackChat(client)
+        chat.attach(chat.send(actor.user_id, message).channel, attachment)
+    except DeliveryError as error:
+        log.warning("sending a data export failed: %s", error.code)
         raise Refusal("privacy.export.failed") from error
 
 

@@ -52,7 +52,9 @@ ROUTES = (
 
 
 def _send(client: WebClient, actor: Actor, file: tuple[ui.Message, ui.Attachment]) -> None:
-    SlackChat(client).send_dm(actor.user_id, *file)
+    message, attachment = file
+    chat = SlackChat(client)
+    chat.attach(chat.send(actor.user_id, message).channel, attachment)
 
 
 def send_report(client: WebClient, uow: UnitOfWork, actor: Actor) -> None:

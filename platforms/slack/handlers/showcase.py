@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.core import actions
 from bot.core.actor import Actor
+from bot.core.chat import DeliveryError, DirectMessages, Sent
 from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
@@ -24,7 +25,7 @@ from bot.meetings import domain as meetings
 from bot.meetings.commands import DEPARTMENT
 from bot.showcase import commands, messages, open_networks
 from bot.showcase import domain as showcase
-from bot.showcase.channel_posts import ChannelError, post_all
+from bot.showcase.channel_posts import post_all
 from bot.showcase.flows import ShowcaseFlow
 from bot.showcase.home import my_results, secretariat_results
 from bot.showcase.rules import digest_items
@@ -36,11 +37,9 @@ from platforms.slack.blocks import (
     render_form,
     render_message,
 )
-from platforms.slack.channels import SlackChannels
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import guarded, just_ack
-from platforms.slack.notifier import SlackNotifier
 from storage.models import Department, Network, Person
 from storage.scheduling_models import OutboxMessage
 from storage.showcase_models import PostKind
@@ -49,7 +48,11 @@ SOURCE_TEXT_MAX = messages.SOURCE_TEXT_MAX
 
 
 def _flow(deps: Deps, client: WebClient) -> ShowcaseFlow:
-    return ShowcaseFlow(deps, SlackNotifier(SlackChat(client)), SlackChannels(client))
+    return ShowcaseFlow(deps, SlackChat(client))
+
+
+def _direct(deps: Deps, client: WebClient) -> DirectMessages:
+    return DirectMessages(SlackChat(client), deps.db)
 
 
 def _say(respond: Respond, text: str) -> None:
@@ -211,8 +214,8 @@ def register(app: App, deps: Deps) -> None:
             Translator(deps.settings.netvaerk_language), items, outbox_id
         )
         # If the update fails the digest stays as it was; the recognition is stored.
-        with contextlib.suppress(ChannelError):
-            SlackChannels(client).update(channel, ts, message)
+        with contextlib.suppress(DeliveryError):
+            SlackChat(client).update(Sent(channel, ts), message)
 
     def follow_up_open(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -360,8 +363,8 @@ def register(app: App, deps: Deps) -> None:
         if context["department"]["join"] and department.channel:
             # The digest goes through the outbox, which does not join channels: join now.
             try:
-                SlackChannels(client).join(department.channel)
-            except ChannelError as error:
+                SlackChat(client).join(department.channel)
+            except DeliveryError as error:
                 lines.append(
                     actor.t(
                         "showcase.department.join_failed",
@@ -369,7 +372,7 @@ def register(app: App, deps: Deps) -> None:
                         reason=actor.t(messages.reason_key(error.code)),
                     )
                 )
-        SlackNotifier(SlackChat(client)).send(actor.person, messages.answered("\n".join(lines)))
+        _direct(deps, client).send(actor.person, messages.answered("\n".join(lines)))
 
     def meeting_invite(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -395,7 +398,7 @@ def register(app: App, deps: Deps) -> None:
         assert employee is not None and department is not None
         if new:
             t = Translator(deps.language_of(employee))
-            sent = SlackNotifier(SlackChat(client)).send(
+            sent = _direct(deps, client).send(
                 employee, meetings.invitation_message(t, invitation, department, actor.person)
             )
             key = "showcase.meeting.invited" if sent else "showcase.meeting.invite_failed"
@@ -422,7 +425,7 @@ def register(app: App, deps: Deps) -> None:
         _replace(respond, meetings.own_answer_text(actor.t, invitation, department))
         if changed and inviter is not None:
             t = Translator(deps.language_of(inviter))
-            SlackNotifier(SlackChat(client)).send(
+            _direct(deps, client).send(
                 inviter,
                 messages.answered(
                     meetings.invitation_answer_text(t, invitation, department, actor.person)
@@ -492,7 +495,7 @@ def register(app: App, deps: Deps) -> None:
         t = Translator(deps.settings.netvaerk_language)
         return post_all(
             deps.db,
-            SlackChannels(client),
+            SlackChat(client),
             PostKind.OPEN_CALL,
             call_id,
             lambda session: open_networks.render_call(session, t, call_id),
@@ -527,7 +530,7 @@ def register(app: App, deps: Deps) -> None:
                     ),
                 )
             )
-        SlackNotifier(SlackChat(client)).send(actor.person, messages.answered("\n\n".join(lines)))
+        _direct(deps, client).send(actor.person, messages.answered("\n\n".join(lines)))
 
     def join(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         actor = actor_of(client, body["user"]["id"])
@@ -553,7 +556,7 @@ def register(app: App, deps: Deps) -> None:
             _say(respond, actor.t("showcase.open.already_asked", network=network.name))
             return
         t = Translator(deps.language_of(leader))
-        SlackNotifier(SlackChat(client)).send(
+        _direct(deps, client).send(
             leader,
             open_networks.join_request_message(
                 t, request, network, actor.person, department.name if department else "–"
@@ -591,7 +594,7 @@ def register(app: App, deps: Deps) -> None:
         _replace(respond, actor.t(key, name=employee.name, network=network.name))
         if not changed:
             return
-        notifier = SlackNotifier(SlackChat(client))
+        notifier = _direct(deps, client)
         te = Translator(deps.language_of(employee))
         notifier.send(
             employee,

@@ -4,8 +4,8 @@ The resend check after an unknown outcome searches the DM's history from the *fi
 (a later attempt's time would move the search window past the real post), and rate-limited
 attempts are counted so that a storm of 429s ends in a final state.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
