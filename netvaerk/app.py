@@ -1,4 +1,5 @@
-"""The composition root: wires settings, storage, handlers and (in `run`) the scheduler."""
+"""The composition root: wires settings, storage, every feature (netvaerk/features.py), the
+Slack handlers and the organisation directory. Every entry point builds its `Deps` here."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from slack_bolt import App
 from bot.core.deps import Deps
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
+from bot.organisation.directory import Directory, NullDirectory
+from netvaerk import features
 from platforms.slack.client import make_client
 from storage.db import Database
 
@@ -17,7 +20,17 @@ log = logging.getLogger(__name__)
 
 
 def build_deps(settings: Settings, db: Database) -> Deps:
-    return Deps(settings=settings, db=db, calendar=WorkingCalendar())
+    """What every entry point runs on, with the registry of every feature installed."""
+    return Deps(settings=settings, db=db, calendar=WorkingCalendar(), registry=features.registry())
+
+
+def build_directory(settings: Settings) -> Directory:
+    """Slack when there is a token; without one the import still runs, just without Slack IDs."""
+    if not settings.slack_bot_token:
+        return NullDirectory()
+    from platforms.slack.directory import SlackDirectory
+
+    return SlackDirectory(make_client(settings))
 
 
 def build_app(deps: Deps) -> App:

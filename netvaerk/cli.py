@@ -1,4 +1,9 @@
-"""The `netvaerk` command (DESIGN.md §4): one small function per sub-command, one parser."""
+"""The `netvaerk` command (DESIGN.md §4): one small function per sub-command, one parser.
+
+Every sub-command that touches the data runs on the `Deps` the composition root builds
+(netvaerk/app.py), with every feature installed (netvaerk/features.py): `erase` in a fresh
+process knows every table and eraser, `tick` every rule and builder.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,28 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.core.deps import Deps
+from bot.core.i18n import t
 from bot.core.settings import get_settings
 from storage.db import Database, DatabaseBehind
 
 log = logging.getLogger("netvaerk")
 
+Command = Callable[[argparse.Namespace], int]
+DepsCommand = Callable[[argparse.Namespace, Deps], int]
+
 
 def _database() -> Database:
     return Database(get_settings().database_url)
+
+
+def _deps() -> Deps:
+    """The composition root's `Deps` on a database at the newest schema."""
+    from netvaerk.app import build_deps
+
+    db = _database()
+    db.ensure_current()
+    return build_deps(get_settings(), db)
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -25,18 +44,54 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
+    """Serve Slack; without a bot token, the local playground (which imports the server, never
+    the other way round)."""
+    settings, db = get_settings(), _database()
+    db.ensure_current()
+    if not settings.slack_bot_token:
+        print(t(settings.netvaerk_language, "setup.no_token"))
+        from playground.server import serve_playground
+
+        return serve_playground(settings, db)
     from netvaerk.server import serve
 
-    return serve(get_settings(), _database())
+    return serve(settings, db)
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: argparse.Namespace, deps: Deps) -> int:
     from bot.organisation.cli import run_import
+    from netvaerk.app import build_directory
 
-    return run_import(get_settings(), _database(), args.files)
+    return run_import(deps, args.files, build_directory(deps.settings))
 
 
-Command = Callable[[argparse.Namespace], int]
+def cmd_tick(_args: argparse.Namespace, deps: Deps) -> int:
+    """One planner + delivery pass, then exit (cron-style deployments)."""
+    from platforms.slack.chat import SlackChat, make_delivery_client
+    from schedules.tick import run_tick
+
+    transport = None
+    if deps.settings.slack_bot_token:
+        transport = SlackChat(make_delivery_client(deps.settings))
+    result = run_tick(deps, transport)
+    print(f"planned: {result.plan.inserted} new message(s)")
+    if result.delivery is None:
+        print("not sent: SLACK_BOT_TOKEN is not set")
+    else:
+        d = result.delivery
+        print(
+            f"delivered: {d.sent} sent, {d.recovered} found already sent, {d.deferred} waiting, "
+            f"{d.dropped} dropped, {d.digested} in digests, {d.retrying} to retry, "
+            f"{d.failed} failed"
+        )
+    return 1 if result.plan.failed_rules else 0
+
+
+def cmd_preview(args: argparse.Namespace, deps: Deps) -> int:
+    from schedules.preview import format_lines, preview
+
+    print(format_lines(preview(deps, days=args.days)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,12 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="import organisation CSV files (all or nothing)")
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.set_defaults(func=cmd_import)
+    imp.set_defaults(with_deps=cmd_import)
 
-    from schedules.commands import add_commands  # `tick`, `schedule preview`
+    tick = commands.add_parser("tick", help="run one planner and delivery pass, then exit")
+    tick.set_defaults(with_deps=cmd_tick)
+    schedule = commands.add_parser("schedule", help="the reminders' schedule")
+    schedule_commands = schedule.add_subparsers(dest="schedule_command", required=True)
+    show = schedule_commands.add_parser(
+        "preview", help="print what will be sent to whom and when, without sending"
+    )
+    show.add_argument("--days", type=int, default=14, help="how many days ahead (default 14)")
+    show.set_defaults(with_deps=cmd_preview)
 
-    add_commands(commands)
-    from bot.privacy.cli import add_commands as add_privacy  # erase, report, audit export
+    from bot.privacy.cli import add_commands as add_privacy  # erase, leave, report, audit export
 
     add_privacy(commands)
     return parser
@@ -73,8 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("slack_bolt", "slack_sdk"):
         logging.getLogger(noisy).setLevel(logging.INFO)
     args = build_parser().parse_args(argv)
-    func: Command = args.func
     try:
+        with_deps: DepsCommand | None = getattr(args, "with_deps", None)
+        if with_deps is not None:
+            return with_deps(args, _deps())
+        func: Command = args.func
         return func(args)
     except DatabaseBehind as error:
         print(str(error), file=sys.stderr)

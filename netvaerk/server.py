@@ -1,4 +1,4 @@
-"""Serves the Bolt app: HTTP (`POST /slack/events`, `GET /healthz`) or Socket Mode."""
+"""Serves the Bolt app in production: HTTP (`POST /slack/events`, `GET /healthz`) or Socket Mode."""
 
 from __future__ import annotations
 
@@ -53,16 +53,12 @@ def _database_healthy(db: Database) -> Callable[[], bool]:
 
 
 def serve(settings: Settings, db: Database) -> int:
+    """Production: Slack with a bot token. Without one, `netvaerk run` starts the playground
+    instead (netvaerk/cli.py); this module never imports it or the emulator."""
     from bot.core.i18n import t
     from netvaerk.app import build_app, build_deps
 
     db.ensure_current()
-    if not settings.slack_bot_token:
-        print(t(settings.netvaerk_language, "setup.no_token"))
-        # No Slack workspace yet: the local playground, the real app against the emulator.
-        from playground.server import serve_playground
-
-        return serve_playground(settings, db)
     if not settings.slack_signing_secret and not settings.slack_app_token:
         print(t(settings.netvaerk_language, "setup.no_secret"))
         return 2

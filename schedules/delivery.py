@@ -45,8 +45,8 @@ from bot.core.deps import Deps
 from bot.core.due import BuildContext, local_midnight
 from bot.core.i18n import normalise_language
 from bot.privacy.domain import with_first_contact_notice
+from bot.reminders.digest import DIGEST_KIND, digest_message
 from bot.reminders.policy import ReminderPolicy, reminder_policy
-from bot.reminders.registry import DIGEST_KIND, build, digest_message
 from bot.reminders.snooze import active_snoozes, quiet_from
 from schedules.lease import Heartbeat
 from schedules.outbox import claim, next_ready_at
@@ -287,7 +287,7 @@ class Delivery:
         moment: datetime,
     ) -> ui.Message | None:
         ctx = self._context(session, person, tz, moment, row.id)
-        message = build(ctx, row.kind, row.payload)
+        message = ctx.build(row.kind, row.payload)
         if message is None:
             return None
         message = with_first_contact_notice(session, person, message, ctx.language)  # GDPR art. 13
@@ -310,6 +310,7 @@ class Delivery:
             policy=self.policy,
             default_tz=settings.netvaerk_timezone,
             default_language=settings.netvaerk_language,
+            builders=self.deps.registry.builders,
             outbox_id=row_id,
             fits=self.transport.fits,
             mention=lambda person: self._mention(session, person),

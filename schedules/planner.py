@@ -1,9 +1,10 @@
 """The planner: "what is due now?", asked of the domain tables, answered into the outbox.
 
 It never stores a timer per reminder (DESIGN.md §3). Each pass looks at the days since the last
-pass (`since_day`, kept in a cursor) and at rows that appeared since the last tick; the rules in
-bot/reminders/registry.py say what falls due. Running it twice — or on two replicas — is
-harmless: every due message has a deterministic dedupe key, unique in the outbox.
+pass (`since_day`, kept in a cursor) and at rows that appeared since the last tick; the rules
+every feature declares in its `feature.py` (`deps.registry.rules`) say what falls due. Running
+it twice — or on two replicas — is harmless: every due message has a deterministic dedupe key,
+unique in the outbox.
 
 Most rules only have work when a new day begins (the first tick after local midnight), so the
 every-minute tick is a handful of indexed queries that find nothing.
@@ -22,8 +23,9 @@ from sqlmodel import Session, col, select
 from bot.core.clock import now as clock_now
 from bot.core.deps import Deps
 from bot.core.due import Due, PlanWindow, Workdays, for_each_target
+from bot.core.feature import Registry
+from bot.reminders.digest import FAILURE_REPORT_KIND
 from bot.reminders.policy import ReminderPolicy, reminder_policy
-from bot.reminders.registry import FAILURE_REPORT_KIND, RULES
 from schedules.outbox import DbCursors, insert_dues
 from storage.scheduling_models import OutboxMessage, OutboxStatus
 
@@ -69,10 +71,12 @@ def make_window(
     )
 
 
-def collect(session: Session, window: PlanWindow, result: PlanResult) -> list[Due]:
+def collect(
+    session: Session, registry: Registry, window: PlanWindow, result: PlanResult
+) -> list[Due]:
     """Run every rule; a rule that fails is logged and the day is planned again next tick."""
     found: list[Due] = []
-    for name, rule in RULES:
+    for name, rule in registry.rules:
         try:
             found.extend(rule(session, window))
         except Exception:
@@ -91,7 +95,7 @@ def plan(deps: Deps, now: datetime | None = None) -> PlanResult:
         cursors = DbCursors(session)
         window = make_window(session, deps, moment, cursors)
         result.new_day = window.new_day
-        result.due = collect(session, window, result)
+        result.due = collect(session, deps.registry, window, result)
         result.inserted = insert_dues(
             session, result.due, moment, deps.calendar, deps.settings.netvaerk_timezone
         )

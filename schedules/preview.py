@@ -18,7 +18,6 @@ from bot.core.clock import now as clock_now
 from bot.core.deps import Deps
 from bot.core.due import BuildContext, Due, local_midnight
 from bot.core.i18n import normalise_language
-from bot.reminders.registry import build
 from bot.reminders.snooze import quiet_until
 from schedules.outbox import DbCursors
 from schedules.planner import PlanResult, collect, make_window, policy_of
@@ -68,7 +67,7 @@ def preview(deps: Deps, days: int = 14, now: datetime | None = None) -> list[Pre
                 day = window.today + timedelta(days=1)
                 start = datetime.combine(day, time(0, 1), tzinfo=org_zone)
                 window = make_window(session, deps, start, cursors, since_day=window.today)
-            for due in collect(session, window, PlanResult()):
+            for due in collect(session, deps.registry, window, PlanResult()):
                 if due.key in seen:
                     continue
                 seen.add(due.key)
@@ -104,8 +103,9 @@ def _line(
         policy=policy_of(deps),
         default_tz=settings.netvaerk_timezone,
         default_language=settings.netvaerk_language,
+        builders=deps.registry.builders,
     )
-    message = build(ctx, due.kind, due.payload)
+    message = ctx.build(due.kind, due.payload)
     if message is None:
         return None
     to = person.name if person else (due.channel or "?")

@@ -56,7 +56,7 @@ def start_scheduler(deps: Deps, transport: ChatPort) -> BackgroundScheduler:
         name="delete finished outbox rows past retention",
     )
     scheduler.add_job(  # GDPR: people who left are erased after `retention.people_left_months`
-        _safely("privacy", lambda: privacy.nightly(deps.db, deps.calendar.policy)),
+        _safely("privacy", lambda: privacy.nightly(deps)),
         CronTrigger(hour=3, minute=37),
         id="privacy-retention",
         name="erase people who left past retention",

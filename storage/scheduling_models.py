@@ -46,7 +46,7 @@ class OutboxMessage(SQLModel, table=True):
     # Deterministic: the same due message always gets the same key, e.g.
     # "booking-nudge:{employee}:{manager}:{anchor day}:{n}".
     dedupe_key: str = Field(unique=True, max_length=200)
-    kind: str = Field(max_length=50)  # which builder renders it (bot/reminders/registry.py)
+    kind: str = Field(max_length=50)  # which builder renders it (a feature's feature.py)
     subject: str = Field(max_length=100)  # what it is about, for snoozes: "booking:12"
     recipient_id: int | None = Field(default=None, foreign_key="people.id")
     channel: str | None = Field(default=None, max_length=100)  # a channel post, not a DM

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from bot.core.chat import Sent
 from bot.core.deps import Deps
+from bot.core.feature import Registry
 from bot.core.policy import load_policy
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
@@ -352,8 +353,20 @@ SCHEDULER_RULES = (
 
 @pytest.fixture
 def only_scheduler_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    import schedules.planner
-    from bot.reminders.registry import RULES
+    only_rules(monkeypatch, SCHEDULER_RULES)
 
-    mine = tuple((name, rule) for name, rule in RULES if name in SCHEDULER_RULES)
-    monkeypatch.setattr(schedules.planner, "RULES", mine)
+
+def only_rules(monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]) -> None:
+    """Deps built from now on (netvaerk.app.build_deps) plan with these rules only."""
+    import dataclasses
+
+    import netvaerk.features
+
+    full = netvaerk.features.registry
+
+    def restricted() -> Registry:
+        registry = full()
+        rules = tuple((name, rule) for name, rule in registry.rules if name in names)
+        return dataclasses.replace(registry, rules=rules)
+
+    monkeypatch.setattr(netvaerk.features, "registry", restricted)

@@ -14,12 +14,10 @@ from sqlmodel import select
 
 from bot.checklist import domain as checklist
 from bot.checklist import messages as checklist_messages
-from bot.checklist import privacy as checklist_privacy
 from bot.checklist.aggregate import (
     Response,
     aggregate,
     aggregate_parts,
-    install_home_hooks,
     latest_responses,
 )
 from bot.checklist.domain import RoundState
@@ -31,6 +29,7 @@ from bot.core.refusal import Refusal
 from bot.home.sections import HomeContext, build_home
 from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
 from bot.secretariat import report
+from netvaerk.features import registry
 from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
@@ -207,8 +206,9 @@ def test_aggregate_from_the_database_at_4_and_5(db: Database, count: int) -> Non
         with db.session() as s:
             responses = latest_responses(s)
             parts = aggregate_parts(Translator("da"), aggregate(responses))
-            install_home_hooks()
-            ctx = HomeContext(Translator("da"), "Europe/Copenhagen", NOW, retention_policy())
+            ctx = HomeContext(
+                Translator("da"), "Europe/Copenhagen", NOW, retention_policy(), registry().home
+            )
             home = build_home(s, s.get(Person, org.ida.id), ctx)
     text = "\n".join(getattr(p, "text", "") for p in parts)
     home_text = json.dumps([getattr(p, "text", "") for p in home], ensure_ascii=False)
@@ -237,8 +237,9 @@ def test_no_path_shows_one_persons_answers_to_another(
     caplog.set_level(logging.DEBUG)
     with freeze_time(NOW):
         rid = _round(db, org.lars, {1: "not_yet", 7: "partly"}, note=SECRET_NOTE)
-        install_home_hooks()
-        ctx = HomeContext(Translator("da"), "Europe/Copenhagen", NOW, retention_policy())
+        ctx = HomeContext(
+            Translator("da"), "Europe/Copenhagen", NOW, retention_policy(), registry().home
+        )
         with db.session() as s:
             own = _visible_text(build_home(s, s.get(Person, org.lars.id), ctx))
             others = {
@@ -251,7 +252,9 @@ def test_no_path_shows_one_persons_answers_to_another(
                 )
             }
             exports = {
-                name: json.dumps(export_person(s, person, "da"), ensure_ascii=False, default=str)
+                name: json.dumps(
+                    export_person(s, registry(), person, "da"), ensure_ascii=False, default=str
+                )
                 for name, person in (("lars", org.lars), ("anne", org.anne), ("ida", org.ida))
             }
             overview, audit_csv = io.StringIO(), io.StringIO()
@@ -275,18 +278,17 @@ def test_no_path_shows_one_persons_answers_to_another(
 
 
 def test_erasure_and_retention_remove_answers(db: Database) -> None:
-    checklist_privacy.install()  # done on import by the scheduler, which runs retention
     org = build_org(db)
     with freeze_time(NOW - timedelta(days=800)):
         _round(db, org.mette, {}, note=SECRET_NOTE)
     with freeze_time(NOW):
         _round(db, org.lars, {}, note=SECRET_NOTE)
         with db.session() as s:
-            done = run_retention(s, retention_policy(), NOW)
+            done = run_retention(s, registry(), retention_policy(), NOW)
             assert done["checklist_answers"] >= 1
             assert {r.person_id for r in s.exec(select(ChecklistRound)).all()} == {org.lars.id}
             lars = s.get(Person, org.lars.id)
             assert lars is not None
-            erase_person(s, lars, actor="operator")
+            erase_person(s, registry(), lars, actor="operator")
             assert s.exec(select(ChecklistRound)).all() == []
             assert s.exec(select(ChecklistAnswer)).all() == []

@@ -207,6 +207,7 @@ def test_puls_talking_points_reach_the_next_puls_reminder(db: Database) -> None:
             policy=reminder_policy(deps.calendar.policy),
             default_tz="Europe/Copenhagen",
             default_language="da",
+            builders=deps.registry.builders,
         )
         message = puls.puls_manager(ctx, {"talk_id": talk.id, "talk_date": "2027-04-15"})
     assert message is not None
@@ -238,6 +239,7 @@ def test_the_reflection_offers_the_checklist_to_the_personnel_leader_only(db: Da
                 policy=reminder_policy(deps.calendar.policy),
                 default_tz="Europe/Copenhagen",
                 default_language="da",
+                builders=deps.registry.builders,
             )
             assert conversation.starts_at is not None
             message = reflection(

@@ -8,7 +8,7 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,12 +16,13 @@ import pytest
 from freezegun import freeze_time
 
 from bot.core import actions, ui
+from bot.core.feature import Feature, HomeSlot, Registry, SectionHook
 from bot.core.i18n import Translator
-from bot.home import sections as home
 from bot.home.sections import HomeContext, build_home
 from bot.privacy import domain as privacy
 from bot.privacy.domain import RetentionPolicy
 from emulator.blockkit import validate_view
+from netvaerk.features import registry
 from platforms.slack.blocks import home_pages, render_home
 from storage.db import Database
 from storage.models import Person
@@ -37,7 +38,9 @@ def _frozen() -> Iterator[None]:
         yield
 
 
-def _ctx(language: str = "da") -> HomeContext:
+def _ctx(
+    language: str = "da", sections: Mapping[HomeSlot, tuple[SectionHook, ...]] | None = None
+) -> HomeContext:
     return HomeContext(
         t=Translator(language),
         tz="Europe/Copenhagen",
@@ -45,6 +48,7 @@ def _ctx(language: str = "da") -> HomeContext:
         retention=RetentionPolicy(
             outbox_days=400, people_left_months=12, checklist_answers_months=24
         ),
+        sections=sections if sections is not None else registry().home,
     )
 
 
@@ -60,9 +64,14 @@ def _text(parts: list[ui.Part]) -> str:
     return "\n".join(out)
 
 
-def _home(db: Database, person: Person | None, language: str = "da") -> str:
+def _home(
+    db: Database,
+    person: Person | None,
+    language: str = "da",
+    sections: Mapping[HomeSlot, tuple[SectionHook, ...]] | None = None,
+) -> str:
     with db.session() as s:
-        return _text(build_home(s, person, _ctx(language)))
+        return _text(build_home(s, person, _ctx(language, sections)))
 
 
 def test_each_role_gets_its_sections_in_order(db: Database) -> None:
@@ -77,16 +86,16 @@ def test_each_role_gets_its_sections_in_order(db: Database) -> None:
     assert "Your data 🔒" in _home(db, org.fatima, "en")
 
 
-def test_later_features_plug_in_through_hooks(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_later_features_plug_in_through_their_slots(db: Database) -> None:
     org = build_org(db)
-    hooks = home.Hooks(
-        waiting=[lambda s, p, c: [ui.Text("Besvar tjeklisten")]],
-        manager_checklist=[lambda s, p, c: [ui.Text("Tjekliste: 7 af 10")]],
+    feature = Feature(
+        name="later",
+        home=(
+            (HomeSlot.WAITING, lambda s, p, c: [ui.Text("Besvar tjeklisten")]),
+            (HomeSlot.MY_EMPLOYEES, lambda s, p, c: [ui.Text("Tjekliste: 7 af 10")]),
+        ),
     )
-    monkeypatch.setattr(home, "SECTION_HOOKS", hooks)
-    lars = _home(db, org.lars)
+    lars = _home(db, org.lars, sections=Registry.of([feature]).home)
     assert "Besvar tjeklisten" in lars and "Tjekliste: 7 af 10" in lars
     assert "Intet venter på dig" not in lars
 
@@ -161,5 +170,7 @@ def test_operator_commands_erase_report_and_audit_export(tmp_path: Path) -> None
     with Database(f"sqlite:///{tmp_path / 'cli.sqlite3'}").session() as session:
         soren = privacy.find_person(session, "soren.kjaer@example.dk")
         assert soren is not None and not soren.active
-        assert privacy.purge_departed(session, months=12) == 1  # left long ago: erased now
+        assert (
+            privacy.purge_departed(session, registry(), months=12) == 1
+        )  # left long ago: erased now
         assert privacy.find_person(session, "soren.kjaer@example.dk") is None

@@ -5,9 +5,11 @@ data, checked by the emulator's own Block Kit validation."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from bot.core import actions, ui
 from bot.core.deps import Deps
 from bot.core.due import BuildContext, Due
 from bot.core.i18n import Translator
-from bot.reminders import registry as reminders
+from bot.reminders import digest
 from bot.reminders.policy import reminder_policy
 from bot.showcase.messages import DigestItem, result_digest
 from emulator import SlackWebAPI
@@ -92,10 +94,11 @@ def _queue(db: Database, deps: Deps, person: Person, count: int) -> None:
 
 @pytest.mark.usefixtures("only_scheduler_rules")
 def test_a_digest_of_large_nudges_fits_slack_and_loses_none(
-    db: Database, api: SlackWebAPI, org: Org, monkeypatch: pytest.MonkeyPatch
+    db: Database, api: SlackWebAPI, org: Org
 ) -> None:
-    monkeypatch.setitem(reminders.BUILDERS, BIG_KIND, _big_nudge)
     deps = make_deps(db, api.api_url)
+    builders = MappingProxyType({**deps.registry.builders, BIG_KIND: _big_nudge})
+    deps.registry = dataclasses.replace(deps.registry, builders=builders)
     transport = SlackChat(make_delivery_client(deps.settings))
     _queue(db, deps, org.lars, 6)
     for day in range(12):  # two weeks of working days and weekends
@@ -175,7 +178,7 @@ def test_the_failure_report_fits_with_thousands_of_failures(db: Database) -> Non
         session.add_all(rows)
         session.commit()
         ids = [row.id for row in rows]
-        message = reminders.build(_context(session), reminders.FAILURE_REPORT_KIND, {"items": ids})
+        message = digest.failures(_context(session), {"items": ids})
     assert message is not None
     assert validate_message(render_message(message)) == []
     assert "3000" in message.text
@@ -194,5 +197,6 @@ def _context(session: Session) -> BuildContext:
         policy=reminder_policy(),
         default_tz="Europe/Copenhagen",
         default_language="da",
+        builders={},
         fits=fits,
     )

@@ -17,6 +17,7 @@ from bot.organisation.cli import run_import
 from bot.organisation.csv_reading import FileKind
 from bot.organisation.directory import Directory, DirectoryEntry, DirectoryError, NullDirectory
 from bot.organisation.importer import ImportReport, import_files
+from netvaerk.app import build_deps
 from storage.db import Database
 from storage.models import (
     AuditEntry,
@@ -445,7 +446,10 @@ def test_the_command_prints_the_report_and_exits_0(
 ) -> None:
     settings = Settings(slack_bot_token=None, netvaerk_language="en")
     with freeze_time(T0):
-        assert run_import(settings, db, ["people.csv", "departments.csv"]) == 0
+        assert (
+            run_import(build_deps(settings, db), ["people.csv", "departments.csv"], NullDirectory())
+            == 0
+        )
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
@@ -467,7 +471,10 @@ def test_the_command_prints_each_error_as_file_line_reason_and_exits_1(
     )
     replace_in("departments.csv", "mandag", "blåmandag")
     settings = Settings(slack_bot_token=None, netvaerk_language="da")
-    assert run_import(settings, db, ["people.csv", "departments.csv"]) == 1
+    assert (
+        run_import(build_deps(settings, db), ["people.csv", "departments.csv"], NullDirectory())
+        == 1
+    )
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [

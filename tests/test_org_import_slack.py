@@ -16,6 +16,7 @@ from bot.core.settings import Settings
 from bot.organisation.cli import run_import
 from bot.organisation.directory import DirectoryEntry, DirectoryError
 from emulator import SlackWebAPI
+from netvaerk.app import build_deps, build_directory
 from platforms.slack.client import make_client
 from platforms.slack.directory import SlackDirectory
 from storage.db import Database
@@ -83,7 +84,10 @@ def test_the_import_command_fills_in_slack_ids(
         shutil.copy(SAMPLE / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
 
-    assert run_import(settings_for(api), db, FILES) == 0
+    assert (
+        run_import(build_deps(settings_for(api), db), FILES, build_directory(settings_for(api)))
+        == 0
+    )
 
     with db.session() as session:
         people = {p.email: p for p in session.exec(select(Person)).all()}
@@ -112,7 +116,10 @@ def test_slack_failing_mid_import_still_imports_everyone(
     monkeypatch.chdir(tmp_path)
     api.fail_next("users.lookupByEmail", status=500, count=20)
 
-    assert run_import(settings_for(api), db, FILES) == 0
+    assert (
+        run_import(build_deps(settings_for(api), db), FILES, build_directory(settings_for(api)))
+        == 0
+    )
 
     out = capsys.readouterr().out
     assert "Slack did not answer" in out and "People without a Slack ID: 11." in out

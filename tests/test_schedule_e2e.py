@@ -5,31 +5,27 @@ English), valid Block Kit, with the button that resolves it; and those buttons a
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import waitress
 from freezegun import freeze_time
 from sqlmodel import select
-from waitress.server import BaseWSGIServer
 
 from bot.core import actions
 from bot.core.deps import Deps
 from bot.core.i18n import catalogue
 from bot.reminders.themes import propose
 from emulator import SlackPlatform, SlackWebAPI
-from netvaerk.app import build_app
-from netvaerk.server import make_wsgi
 from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.planner import plan
 from storage.db import Database
 from storage.models import Agreement, Conversation, ConversationStatus, Person, PulsTalk
 from storage.scheduling_models import Snooze, ThemeProposal
+from tests.e2e.conftest import serve_app, stop_server
 from tests.schedule_support import (  # noqa: F401 (a fixture)
     CPH,
     TOKEN,
@@ -162,21 +158,20 @@ def env(db: Database, api: SlackWebAPI) -> Iterator[Env]:
     for person in _people(org):
         api.add_user(slack_id(person), person.email, person.name)
     deps = make_deps(db, api.api_url)
-    server = waitress.create_server(make_wsgi(build_app(deps)), host="127.0.0.1", port=0)
-    assert isinstance(server, BaseWSGIServer)
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+    # Served and stopped by one thread (tests/e2e/conftest.py): closing waitress's socket from
+    # another thread while its loop selects on it raised "Bad file descriptor" in that thread.
+    running = serve_app(deps)
     try:
         yield Env(
             api,
-            SlackPlatform(url, SECRET, api),
+            SlackPlatform(f"{running.url}/slack/events", SECRET, api),
             db,
             org,
             deps,
             SlackChat(make_delivery_client(deps.settings)),
         )
     finally:
-        server.close()
+        stop_server(running)
 
 
 def _response_text(env: Env, containing: str) -> str:

@@ -18,6 +18,7 @@ from bot.reminders import puls
 from bot.showcase import channel_posts
 from bot.showcase import domain as showcase
 from bot.showcase.domain import ResultInput
+from netvaerk.features import registry
 from storage.db import Database
 from storage.models import Department, Person
 from storage.showcase_models import (
@@ -225,11 +226,11 @@ def test_erasing_a_poster_and_a_recogniser(db: Database) -> None:
     with db.session() as s:
         anne = s.get(Person, org.anne.id)
         assert anne is not None
-        privacy.erase_person(s, anne, "operator")
+        privacy.erase_person(s, registry(), anne, "operator")
     with db.session() as s:
         lars = s.get(Person, org.lars.id)
         assert lars is not None
-        privacy.erase_person(s, lars, "operator")
+        privacy.erase_person(s, registry(), lars, "operator")
     with db.session() as s:
         assert [r.title for r in s.exec(select(NetworkResult)).all()] == ["Workshop"]
         assert [r.person_id for r in s.exec(select(Recognition)).all()] == [org.mette.id]

@@ -12,7 +12,6 @@ from sqlmodel import select
 
 from bot.core.working_calendar import WorkingCalendar
 from bot.meetings import domain as meetings
-from bot.reminders.registry import RULES
 from bot.showcase import domain as showcase
 from storage.db import Database
 from storage.models import Department
@@ -22,6 +21,7 @@ from tests.schedule_support import (
     build_org,
     cph,
     make_deps,
+    only_rules,
     outbox,
     sent_log,
     walk,
@@ -39,10 +39,7 @@ SHOWCASE_RULES = (
 
 @pytest.fixture
 def only_showcase_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    import schedules.planner
-
-    mine = tuple((name, rule) for name, rule in RULES if name in SHOWCASE_RULES)
-    monkeypatch.setattr(schedules.planner, "RULES", mine)
+    only_rules(monkeypatch, SHOWCASE_RULES)
 
 
 def _rhythm(db: Database, weekday: int, every: int, anchor: date | None = None) -> None:

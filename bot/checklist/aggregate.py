@@ -28,7 +28,7 @@ from bot.checklist.domain import (
 )
 from bot.core import actions, ui
 from bot.core.i18n import Translator
-from bot.home.sections import K_ANONYMITY, SECTION_HOOKS, HomeContext
+from bot.home.sections import K_ANONYMITY, HomeContext
 from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.models import Department, Person
 
@@ -221,14 +221,3 @@ def manager_section(session: Session, person: Person, ctx: HomeContext) -> list[
             )
         )
     return parts
-
-
-def install_home_hooks() -> None:
-    """Plug the checklist into App Home (bot/home/sections.py); safe to call more than once."""
-    if manager_section not in SECTION_HOOKS.manager_checklist:
-        SECTION_HOOKS.manager_checklist.append(manager_section)
-    if secretariat_section not in SECTION_HOOKS.secretariat_checklist:
-        SECTION_HOOKS.secretariat_checklist.append(secretariat_section)
-
-
-install_home_hooks()

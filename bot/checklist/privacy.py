@@ -14,16 +14,19 @@ from sqlalchemy import delete
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from bot.privacy.domain import RETENTION_HOOKS, RetentionPolicy, left_before, register_eraser
+from bot.privacy.domain import RetentionPolicy, affected, left_before
 from storage.checklist_models import ChecklistAnswer, ChecklistRound, PulsNote
 
 
-def erase_rounds(session: Session, person_id: int) -> None:
+def erase_rounds(session: Session, person_id: int) -> int:
+    """Declared for both tables (bot/checklist/feature.py); the second call finds nothing."""
     connection = session.connection()
     rounds = sa_select(col(ChecklistRound.id)).where(col(ChecklistRound.person_id) == person_id)
     connection.execute(delete(ChecklistAnswer).where(col(ChecklistAnswer.round_id).in_(rounds)))
     connection.execute(delete(ChecklistAnswer).where(col(ChecklistAnswer.person_id) == person_id))
-    connection.execute(delete(ChecklistRound).where(col(ChecklistRound.person_id) == person_id))
+    return affected(
+        connection.execute(delete(ChecklistRound).where(col(ChecklistRound.person_id) == person_id))
+    )
 
 
 def purge_old(session: Session, moment: datetime, policy: RetentionPolicy) -> int:
@@ -36,12 +39,3 @@ def purge_old(session: Session, moment: datetime, policy: RetentionPolicy) -> in
     )
     notes = connection.execute(delete(PulsNote).where(col(PulsNote.created_at) < cutoff))
     return int(result.rowcount or 0) + int(notes.rowcount or 0)
-
-
-def install() -> None:
-    register_eraser("checklist_rounds", erase_rounds)
-    register_eraser("checklist_answers", erase_rounds)
-    RETENTION_HOOKS["checklist_answers"] = purge_old
-
-
-install()

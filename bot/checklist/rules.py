@@ -1,5 +1,5 @@
-"""The checklist's place in the scheduler (bot/reminders/registry.py): the invitation to a round
-at most every 6 months, and one reminder when a round is unfinished after 3 working days.
+"""The checklist's place in the scheduler (declared in bot/checklist/feature.py): the invitation
+to a round at most every 6 months, and one reminder when a round is unfinished after 3 working days.
 
 Both are derived from the tables (DESIGN.md §3): the invitation falls due 6 months after the
 later of the person's last round and their last invitation (at once for someone never asked);
@@ -17,7 +17,6 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.checklist import privacy as checklist_privacy  # noqa: F401  (erasure and retention hooks)
 from bot.checklist.domain import latest_round, network_leadership_since, state_of
 from bot.core import actions, ui
 from bot.core.due import BuildContext, Due, PlanWindow, add_months

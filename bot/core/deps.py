@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.feature import Registry
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
@@ -17,6 +18,9 @@ class Deps:
     settings: Settings
     db: Database
     calendar: WorkingCalendar
+    # Every feature's rules, builders, Home sections, erasers and retention hooks
+    # (bot/core/feature.py), built by the composition root from netvaerk/features.py.
+    registry: Registry
     # The chat platform's language for a person (Slack locale), when the import gave none.
     platform_language: Callable[[Person], str | None] | None = None
 

@@ -130,6 +130,8 @@ class BuildContext:
     policy: ReminderPolicy
     default_tz: str
     default_language: str
+    # Every feature's builders by outbox kind (`Registry.builders`, bot/core/feature.py).
+    builders: Mapping[str, Builder]
     outbox_id: int | None = None
     # Whether a message fits the platform it goes to (delivery asks its transport).
     fits: ui.Fits = ui.fits_anywhere
@@ -140,8 +142,14 @@ class BuildContext:
     def t(self) -> Translator:
         return Translator(self.language)
 
+    def build(self, kind: str, payload: Mapping[str, Any]) -> ui.Message | None:
+        """The message for one outbox row, from the data as it is now; None when its cause is
+        gone (or its kind is unknown to this version of the code)."""
+        builder = self.builders.get(kind)
+        return builder(self, payload) if builder is not None else None
 
-Builder = Callable[[BuildContext, Mapping[str, Any]], ui.Message | None]
+
+Builder = Callable[["BuildContext", Mapping[str, Any]], "ui.Message | None"]
 
 
 def local_midnight(day: date, tz: str) -> datetime:

@@ -16,7 +16,13 @@ def home_parts(deps: Deps, uow: UnitOfWork, person_id: int | None, t: Translator
     with uow as session:
         person = session.get(Person, person_id) if person_id else None
         tz = deps.timezone_of(person) if person else deps.settings.netvaerk_timezone
-        ctx = HomeContext(t=t, tz=tz, now=now(), retention=retention_policy(deps.calendar.policy))
+        ctx = HomeContext(
+            t=t,
+            tz=tz,
+            now=now(),
+            retention=retention_policy(deps.calendar.policy),
+            sections=deps.registry.home,
+        )
         return build_home(session, person, ctx)
 
 

@@ -12,15 +12,16 @@ network sees both — so the page is the sections that apply, in this order:
 6. the organisation at a glance (secretariat);
 7. the privacy notice and "Mine data".
 
-Features that land later (the checklist, results and recognition, talent nominations) add their
-parts through `SECTION_HOOKS` — each hook returns parts for one person, or none.
+Features that land later (the checklist, results and recognition) add their parts in the slots
+of `HomeSlot`, declared in their `feature.py` and handed in through `HomeContext.sections` —
+each hook returns parts for one person, or none.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from bot.booking.domain import latest_conversation
 from bot.core import actions, permissions, ui
+from bot.core.feature import HomeSlot, SectionHook
 from bot.core.formatting import format_date, format_datetime
 from bot.core.i18n import Translator
 from bot.core.permissions import Role
@@ -60,6 +62,8 @@ class HomeContext:
     tz: str
     now: datetime
     retention: RetentionPolicy
+    # The later features' parts, by slot: `Registry.home` (bot/core/feature.py).
+    sections: Mapping[HomeSlot, tuple[SectionHook, ...]]
 
     @property
     def today(self) -> date:
@@ -72,28 +76,8 @@ class HomeContext:
         return format_datetime(moment, self.t.language, self.tz)
 
 
-SectionHook = Callable[[Session, Person, HomeContext], list[ui.Part]]
-
-
-@dataclass
-class Hooks:
-    """Where later features plug their parts in (see the module's docstring)."""
-
-    waiting: list[SectionHook] = field(default_factory=list)  # e.g. "answer the checklist"
-    results: list[SectionHook] = field(default_factory=list)  # my results (issue 5)
-    manager_checklist: list[SectionHook] = field(default_factory=list)  # my checklist progress
-    secretariat_checklist: list[SectionHook] = field(default_factory=list)  # aggregates, k ≥ 5
-    secretariat_results: list[SectionHook] = field(default_factory=list)  # posted, recognised
-    secretariat_talent: list[SectionHook] = field(default_factory=list)  # talent nominations
-
-
-SECTION_HOOKS = Hooks()
-
-
-def _run(
-    hooks: list[SectionHook], session: Session, person: Person, ctx: HomeContext
-) -> list[ui.Part]:
-    return [part for hook in hooks for part in hook(session, person, ctx)]
+def _run(slot: HomeSlot, session: Session, person: Person, ctx: HomeContext) -> list[ui.Part]:
+    return [part for hook in ctx.sections.get(slot, ()) for part in hook(session, person, ctx)]
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -183,7 +167,7 @@ def _waiting(session: Session, person: Person, ctx: HomeContext) -> list[ui.Part
             )
         )
     items += _agreements_due(session, pid, ctx)
-    items += _run(SECTION_HOOKS.waiting, session, person, ctx)
+    items += _run(HomeSlot.WAITING, session, person, ctx)
     head: list[ui.Part] = [ui.Divider(), ui.Heading(t("home.waiting.heading"))]
     return head + (items or [ui.Text(t("home.waiting.nothing"))])
 
@@ -326,7 +310,7 @@ def _my_networks(session: Session, person: Person, ctx: HomeContext) -> list[ui.
             facts.append((t("home.networks.period"), _period(ctx, network)))
         parts.append(ui.Text(f"*{network.name}*\n{network.theme}"))
         parts.append(ui.Facts(tuple(facts)))
-    parts += _run(SECTION_HOOKS.results, session, person, ctx)
+    parts += _run(HomeSlot.MY_NETWORKS, session, person, ctx)
     return parts
 
 
@@ -454,7 +438,7 @@ def _my_employees(session: Session, person: Person, ctx: HomeContext) -> list[ui
     meetings = _department_meetings(session, pid, ctx)
     if meetings:
         parts.append(ui.Text(t("home.employees.meetings_heading") + "\n" + "\n".join(meetings)))
-    parts += _run(SECTION_HOOKS.manager_checklist, session, person, ctx)
+    parts += _run(HomeSlot.MY_EMPLOYEES, session, person, ctx)
     return parts
 
 
@@ -608,9 +592,7 @@ def _secretariat_overview(session: Session, person: Person, ctx: HomeContext) ->
                 )
             )
         parts.append(ui.Text(t("home.secretariat.proposals") + "\n" + "\n".join(lines)))
-    parts += _run(SECTION_HOOKS.secretariat_talent, session, person, ctx)
-    parts += _run(SECTION_HOOKS.secretariat_checklist, session, person, ctx)
-    parts += _run(SECTION_HOOKS.secretariat_results, session, person, ctx)
+    parts += _run(HomeSlot.SECRETARIAT, session, person, ctx)
     parts.append(ui.Heading(t("home.secretariat.network_list")))
     member_counts = Counter(session.exec(select(NetworkMember.network_id)).all())
     for network in networks:

@@ -8,10 +8,12 @@
   stays anonymously.
 - Retention (art. 5(1)(e)): people who left are erased after `people_left_months`.
 
-Tables are found through the schema, not listed by hand: every table with a column that refers
-to `people.id` is exported, and on erasure its rows are deleted unless a rule below keeps them
-anonymously. A table a later feature adds is therefore covered the day it lands; a feature that
-must keep anonymous counts registers its own eraser with `register_eraser`.
+Tables are found through the registry's schema (every feature declares its tables in its
+`feature.py`), not listed here: every table with a column that refers to `people.id` is
+exported, and on erasure its rows are deleted unless the feature that owns the table declares an
+eraser that keeps them anonymously. A table a later feature adds is therefore covered the day it
+lands; tests/test_privacy_coverage.py fails when a table refers to a person in a way the generic
+deletion cannot see and has no eraser.
 """
 
 from __future__ import annotations
@@ -25,27 +27,19 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, String, Table, and_, delete, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy.schema import sort_tables
+from sqlmodel import Session, col, select
 
 from bot.core import audit, ui
 from bot.core.chat import ChatPort, DirectMessages, Sent
 from bot.core.clock import now as clock_now
+from bot.core.deps import Deps
+from bot.core.feature import Eraser, Registry
 from bot.core.i18n import Translator
 from bot.core.policy import Policy, get_policy
 from storage.db import Database
 from storage.home_models import PersonPrivacy
-from storage.models import (
-    Agreement,
-    AuditEntry,
-    Conversation,
-    Department,
-    Network,
-    NetworkMember,
-    Person,
-    PlatformIdentity,
-    PulsTalk,
-)
-from storage.scheduling_models import OutboxMessage, Snooze, ThemeProposal
+from storage.models import AuditEntry, Department, Person, PlatformIdentity
 
 ERASED_NAME = "Slettet person"
 ERASED_TEXT = "[slettet]"
@@ -135,15 +129,16 @@ class NoticeMessages(DirectMessages):
 # --- the schema: where a person's data live -------------------------------------------------
 
 
-def _tables() -> list[Table]:
-    return list(SQLModel.metadata.sorted_tables)
+def _tables(registry: Registry) -> list[Table]:
+    """Every feature's tables, parents before children (the order the erasers run in)."""
+    return list(sort_tables(registry.tables))
 
 
-def person_columns() -> dict[str, list[Column[Any]]]:
+def person_columns(registry: Registry) -> dict[str, list[Column[Any]]]:
     """table name → its columns that refer to a person (people.id), self-references of the
     people table (the manager) excluded: those rows are other people's."""
     found: dict[str, list[Column[Any]]] = {}
-    for table in _tables():
+    for table in _tables(registry):
         for column in table.columns:
             for fk in column.foreign_keys:
                 if fk.column.table.name == "people" and table.name != "people":
@@ -175,7 +170,9 @@ def _row_dict(row: Any) -> dict[str, Any]:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_person(session: Session, person: Person, language: str) -> dict[str, Any]:
+def export_person(
+    session: Session, registry: Registry, person: Person, language: str
+) -> dict[str, Any]:
     """Everything stored about `person`, grouped by table, with a short explanation."""
     assert person.id is not None
     t = Translator(language)
@@ -183,8 +180,8 @@ def export_person(session: Session, person: Person, language: str) -> dict[str, 
     department = session.get(Department, person.department_id) if person.department_id else None
     manager = session.get(Person, person.manager_id) if person.manager_id else None
     tables: dict[str, list[dict[str, Any]]] = {}
-    for name, columns in sorted(person_columns().items()):
-        table = SQLModel.metadata.tables[name]
+    for name, columns in sorted(person_columns(registry).items()):
+        table = registry.table(name)
         rows = session.connection().execute(
             sa_select(table).where(or_(*(c == pid for c in columns)))
         )
@@ -226,15 +223,6 @@ def export_attachment(t: Translator, data: dict[str, Any]) -> ui.Attachment:
 
 # --- erasure ----------------------------------------------------------------------------------
 
-Eraser = Callable[[Session, int], None]
-_ERASERS: dict[str, Eraser] = {}
-
-
-def register_eraser(table: str, eraser: Eraser) -> None:
-    """A feature whose table must keep anonymous rows (counts) says how to erase one person
-    from it; tables without an eraser lose the person's rows."""
-    _ERASERS[table] = eraser
-
 
 @dataclass(frozen=True)
 class Erasure:
@@ -256,8 +244,16 @@ def identifiers(session: Session, person: Person) -> list[str]:
     return [v for v in (person.email, person.name, *platform_ids) if v and len(v) >= 3]
 
 
-def erase_person(session: Session, person: Person, actor: str, reason: str = "request") -> Erasure:
-    """Remove `person`'s personal data everywhere; commit. Idempotent."""
+def erase_person(
+    session: Session, registry: Registry, person: Person, actor: str, reason: str = "request"
+) -> Erasure:
+    """Remove `person`'s personal data everywhere; commit. Idempotent.
+
+    Each table that refers to the person goes through its feature's eraser when it has one
+    (what must stay, stays anonymously: the conversation happened, the network had a leader;
+    `rows_anonymised` counts what the erasers changed); every other table loses the person's
+    rows (`rows_deleted`). Then the person's own row becomes a placeholder
+    and every remaining mention of them in free text is scrubbed."""
     assert person.id is not None
     pid = person.id
     done = session.get(PersonPrivacy, pid)
@@ -265,67 +261,15 @@ def erase_person(session: Session, person: Person, actor: str, reason: str = "re
         return Erasure(pid, 0, 0, 0)  # already erased: its placeholders are not a person
     needles = identifiers(session, person)
     deleted = anonymised = 0
+    referring = person_columns(registry)
     connection = session.connection()
-
-    def run(statement: Any) -> int:
-        return int(connection.execute(statement).rowcount or 0)
-
-    # What stays, anonymously: the conversation happened, the agreement was made (its hours
-    # count), the network had a leader. What the person (or others about them) wrote goes.
-    anonymised += run(
-        update(Conversation)
-        .where(
-            or_(
-                col(Conversation.employee_id) == pid,
-                col(Conversation.manager_id) == pid,
-                col(Conversation.proposed_by_id) == pid,
-            )
-        )
-        .values(note=None, place_text=None)
-    )
-    anonymised += run(
-        update(Agreement)
-        .where(or_(col(Agreement.employee_id) == pid, col(Agreement.manager_id) == pid))
-        .values(reprioritised=None, secretariat_time=None, competence=None, showcase=None)
-    )
-    anonymised += run(
-        update(Network)
-        .where(col(Network.reference_leader_id) == pid)
-        .values(reference_leader_id=None)
-    )
-    anonymised += run(
-        update(ThemeProposal)
-        .where(col(ThemeProposal.proposed_by_id) == pid)
-        .values(text=ERASED_TEXT)
-    )
-    anonymised += run(
-        update(AuditEntry)
-        .where(col(AuditEntry.actor) == audit.person_actor(pid))
-        .values(actor=ERASED_ACTOR)
-    )
-    deleted += run(delete(NetworkMember).where(col(NetworkMember.person_id) == pid))
-    deleted += run(delete(PulsTalk).where(col(PulsTalk.employee_id) == pid))
-    deleted += run(delete(Snooze).where(col(Snooze.person_id) == pid))
-    deleted += _delete_outbox(session, pid)
-    handled = {
-        "conversations",
-        "agreements",
-        "networks",
-        "theme_proposals",
-        "network_members",
-        "puls_talks",
-        "snoozes",
-        "outbox",
-        "person_privacy",
-    }
-    for name, columns in person_columns().items():
-        if name in handled:
-            continue
-        if name in _ERASERS:
-            _ERASERS[name](session, pid)
-            continue
-        table = SQLModel.metadata.tables[name]
-        deleted += run(delete(table).where(or_(*(c == pid for c in columns))))
+    for table in _tables(registry):
+        eraser = registry.erasers.get(table.name)
+        if eraser is not None:
+            anonymised += eraser(session, pid)
+        elif table.name in referring:
+            condition = or_(*(c == pid for c in referring[table.name]))
+            deleted += int(connection.execute(delete(table).where(condition)).rowcount or 0)
     moment = clock_now()
     person.email = erased_email(pid)
     person.name = ERASED_NAME
@@ -343,21 +287,85 @@ def erase_person(session: Session, person: Person, actor: str, reason: str = "re
     privacy.erased_reason = reason
     session.add(privacy)
     session.flush()
-    scrubbed = scrub(session, needles)
+    scrubbed = scrub(session, registry, needles)
     audit.record(session, actor, "privacy.erased", "person", pid, reason=reason)
     session.commit()
     return Erasure(pid, deleted, anonymised, scrubbed)
 
 
-def _delete_outbox(session: Session, pid: int) -> int:
-    connection = session.connection()
-    mine = sa_select(col(OutboxMessage.id)).where(col(OutboxMessage.recipient_id) == pid)
-    # Rows folded into one of the person's digests lose the link before the digest goes.
-    connection.execute(
-        update(OutboxMessage).where(col(OutboxMessage.digest_id).in_(mine)).values(digest_id=None)
+def affected(result: Any) -> int:
+    """How many rows a Core UPDATE or DELETE changed (what an eraser returns)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Columns that name a person without a foreign key to people.id. An id column hides rows from
+# the generic eraser, which finds rows by foreign key; an identity in text (the audit trail's
+# actor "person:<id>", an email, a platform's user id) does so only in a table with no foreign
+# key to people.id at all, since otherwise the row goes with its person.
+_PERSON_IDS = ("person_id", "employee_id", "manager_id", "recipient_id", "leader_id", "entity_id")
+_PERSON_TEXT = ("email", "slack_id", "user_id", "platform_user_id", "actor")
+
+
+def _refers_by_key(column: Column[Any]) -> bool:
+    return any(fk.column.table.name == "people" for fk in column.foreign_keys)
+
+
+def _hidden_person_columns(table: Table) -> list[str]:
+    keyed = any(_refers_by_key(c) for c in table.columns)
+    return [
+        c.name
+        for c in table.columns
+        if not _refers_by_key(c)
+        and (
+            c.name in _PERSON_IDS
+            or c.name.endswith("_by_id")
+            or (c.name in _PERSON_TEXT and not keyed)
+        )
+    ]
+
+
+def uncovered_tables(registry: Registry) -> dict[str, str]:
+    """Tables that refer to a person in a way the generic eraser cannot handle and that have no
+    eraser, with the reason: a person column without a foreign key to people.id, or rows that
+    other tables point at (deleting them would break those rows or fail)."""
+    referring = person_columns(registry)
+    children: dict[str, list[str]] = {}
+    for table in registry.tables:
+        for fk in table.foreign_keys:  # a self-reference counts: outbox digests hold items
+            children.setdefault(fk.column.table.name, []).append(table.name)
+    found: dict[str, str] = {}
+    for table in registry.tables:
+        if table.name in ("people", *registry.erasers):
+            continue
+        hidden = _hidden_person_columns(table)
+        if hidden:
+            found[table.name] = f"names a person without a foreign key: {', '.join(hidden)}"
+        elif table.name in referring and table.name in children:
+            found[table.name] = f"rows referred to by {', '.join(sorted(children[table.name]))}"
+    return found
+
+
+def keep_erasure_record(_session: Session, _pid: int) -> int:
+    """person_privacy: `erase_person` itself records the erasure in the person's row."""
+    return 0
+
+
+def erase_audit_actor(session: Session, pid: int) -> int:
+    """What the person did stays in the audit trail (who changed what), by no one. Entries
+    about them (entity "person") keep the id, which now points at the placeholder."""
+    return affected(
+        session.connection().execute(
+            update(AuditEntry)
+            .where(col(AuditEntry.actor) == audit.person_actor(pid))
+            .values(actor=ERASED_ACTOR)
+        )
     )
-    result = connection.execute(delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == pid))
-    return int(result.rowcount or 0)
+
+
+ERASERS: dict[str, Eraser] = {
+    "person_privacy": keep_erasure_record,
+    "audit_entries": erase_audit_actor,
+}
 
 
 def _pattern(needles: list[str]) -> re.Pattern[str]:
@@ -375,14 +383,16 @@ def _scrub_value(value: Any, pattern: re.Pattern[str]) -> Any:
     return value
 
 
-def traces(session: Session, needles: list[str]) -> Iterator[tuple[str, str, Any]]:
+def traces(
+    session: Session, registry: Registry, needles: list[str]
+) -> Iterator[tuple[str, str, Any]]:
     """(table, column, primary key) of every text or JSON value that contains one of `needles`
     (case-insensitive) — in every table of the schema."""
     if not needles:
         return
     lowered = [n.lower() for n in needles]
     connection = session.connection()
-    for table in _tables():
+    for table in _tables(registry):
         texts, jsons = _text_columns(table)
         keys = list(table.primary_key.columns)
         for column in texts:
@@ -396,17 +406,17 @@ def traces(session: Session, needles: list[str]) -> Iterator[tuple[str, str, Any
                     yield table.name, column.name, tuple(row[: len(keys)])
 
 
-def scrub(session: Session, needles: list[str]) -> int:
+def scrub(session: Session, registry: Registry, needles: list[str]) -> int:
     """Replace `needles` wherever they still occur (free text that mentions the person:
     a colleague's note, an audit detail); returns how many values changed."""
     if not needles:
         return 0
     pattern = _pattern(needles)
-    found = list(traces(session, needles))
+    found = list(traces(session, registry, needles))
     connection = session.connection()
     changed = 0
     for table_name, column_name, key in found:
-        table = SQLModel.metadata.tables[table_name]
+        table = registry.table(table_name)
         column = table.columns[column_name]
         where = and_(*(c == v for c, v in zip(table.primary_key.columns, key, strict=True)))
         current = connection.execute(sa_select(column).where(where)).scalar_one()
@@ -480,34 +490,31 @@ def departed_due(session: Session, moment: datetime, months: int) -> list[Person
     )
 
 
-def purge_departed(session: Session, moment: datetime | None = None, months: int = 12) -> int:
+def purge_departed(
+    session: Session, registry: Registry, moment: datetime | None = None, months: int = 12
+) -> int:
     """Erase everyone who left more than `months` ago; returns how many."""
     moment = moment or clock_now()
     people = departed_due(session, moment, months)
     for person in people:
-        erase_person(session, person, actor="retention", reason="retention")
+        erase_person(session, registry, person, actor="retention", reason="retention")
     return len(people)
 
 
-RetentionHook = Callable[[Session, datetime, RetentionPolicy], int]
-# Features add their own retention here (the checklist: answers after
-# `checklist_answers_months`); the nightly job runs them all.
-RETENTION_HOOKS: dict[str, RetentionHook] = {}
-
-
 def run_retention(
-    session: Session, policy: RetentionPolicy, moment: datetime | None = None
+    session: Session, registry: Registry, policy: RetentionPolicy, moment: datetime | None = None
 ) -> dict[str, int]:
+    """Erase people who left long ago, then run every feature's own retention hook (the
+    checklist: answers after `checklist_answers_months`; showcase: unshared drafts)."""
     moment = moment or clock_now()
-    done = {"people_left": purge_departed(session, moment, policy.people_left_months)}
-    for name, hook in RETENTION_HOOKS.items():
+    done = {"people_left": purge_departed(session, registry, moment, policy.people_left_months)}
+    for name, hook in registry.retention.items():
         done[name] = hook(session, moment, policy)
         session.commit()
     return done
 
 
-def nightly(db: Any, policy: Policy | None = None) -> dict[str, int]:
-    """The nightly privacy retention (schedules/runner.py): erase people who left long ago and
-    run the features' own retention hooks."""
-    with db.session() as session:
-        return run_retention(session, retention_policy(policy))
+def nightly(deps: Deps) -> dict[str, int]:
+    """The nightly privacy retention (schedules/runner.py)."""
+    with deps.db.session() as session:
+        return run_retention(session, deps.registry, retention_policy(deps.calendar.policy))

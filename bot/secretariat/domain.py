@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.core import actions, audit, ui
 from bot.core.clock import now
+from bot.core.feature import Registry
 from bot.core.i18n import Translator
 from bot.core.permissions import Action, require
 from bot.core.refusal import Refusal
@@ -370,6 +371,6 @@ def read_erase(
     return (None if errors else person), errors
 
 
-def erase(session: Session, actor: Person, person: Person) -> privacy.Erasure:
+def erase(session: Session, registry: Registry, actor: Person, person: Person) -> privacy.Erasure:
     require(session, actor, Action.PERSON_ERASE, person)
-    return privacy.erase_person(session, person, _actor(actor), reason="request")
+    return privacy.erase_person(session, registry, person, _actor(actor), reason="request")

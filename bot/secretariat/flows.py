@@ -19,6 +19,7 @@ from bot.core import audit, ui
 from bot.core.actor import Actor
 from bot.core.clock import now
 from bot.core.deps import Deps
+from bot.core.feature import Registry
 from bot.core.permissions import Action, PermissionDenied, require
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
@@ -189,14 +190,14 @@ def erase_form(uow: UnitOfWork, actor: Actor) -> ui.Form:
 
 
 def erase_person(
-    uow: UnitOfWork, actor: Actor, values: dict[str, str | None]
+    uow: UnitOfWork, registry: Registry, actor: Actor, values: dict[str, str | None]
 ) -> ui.FormErrors | Done:
     me = allowed(uow, actor, Action.PERSON_ERASE)
     with uow as session:
         person, errors = secretariat.read_erase(actor.t, session, values)
         if errors or person is None:
             return errors
-        result = secretariat.erase(session, me, person)
+        result = secretariat.erase(session, registry, me, person)
     text = actor.t(
         "secretariat.erase.done",
         deleted=result.rows_deleted,

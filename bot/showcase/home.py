@@ -1,4 +1,4 @@
-"""App Home sections for results (bot/home/sections.py `SECTION_HOOKS`): a person's own results
+"""App Home sections for results (declared in bot/showcase/feature.py): a person's own results
 with how often they were recognised, and the secretariat's picture of results, recognition,
 undelivered posts and department meetings."""
 

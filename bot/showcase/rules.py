@@ -1,4 +1,4 @@
-"""The scheduler's rules and builders for results (registered in bot/reminders/registry.py):
+"""The scheduler's rules and builders for results (declared in bot/showcase/feature.py):
 
 - `recognition_rule`: when an employee shares a result, their personnel leader is nudged to
   recognise it (a nudge: counts toward the weekly cap; dropped once they have recognised it);

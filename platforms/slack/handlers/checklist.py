@@ -10,10 +10,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.checklist import aggregate as checklist_aggregate
 from bot.checklist import commands, puls_notes, recommend, talent
 from bot.checklist import domain as checklist
-from bot.checklist import privacy as checklist_privacy
 from bot.checklist.flows import ChecklistFlow
 from bot.checklist.messages import NOTE_FIELD
 from bot.checklist.my_employees import EMPLOYEE_FIELD
@@ -68,8 +66,6 @@ ROUTES: list[Route] = []
 
 def register(app: App, deps: Deps) -> None:
     ROUTES.clear()
-    checklist_aggregate.install_home_hooks()  # App Home: my rounds; the secretariat's counts
-    checklist_privacy.install()  # erasure and retention of answers
     # --- sub-commands ---------------------------------------------------------------------------
 
     def tjekliste(request: CommandRequest) -> None:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.core import actions
 from bot.core.actor import Actor
 from bot.core.chat import DeliveryError
+from bot.core.deps import Deps
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
 from bot.privacy.commands import MY_DATA
@@ -22,8 +23,8 @@ from platforms.slack.handlers.listeners import on_click
 log = logging.getLogger(__name__)
 
 
-def send_my_data(client: WebClient, uow: UnitOfWork, actor: Actor) -> None:
-    message, attachment = my_data(uow, actor)
+def send_my_data(client: WebClient, deps: Deps, uow: UnitOfWork, actor: Actor) -> None:
+    message, attachment = my_data(uow, deps.registry, actor)
     try:
         chat = SlackChat(client)
         chat.attach(chat.send(actor.user_id, message).channel, attachment)
@@ -37,7 +38,7 @@ def acknowledge(request: CommandRequest) -> None:
 
 
 def command_later(request: CommandRequest) -> None:
-    send_my_data(request.client, request.uow, request.actor)
+    send_my_data(request.client, request.deps, request.uow, request.actor)
 
 
 ROUTES = (Route(MY_DATA, acknowledge, command_later),)

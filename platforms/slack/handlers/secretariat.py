@@ -104,14 +104,19 @@ def retry(
 
 # --- forms: checked and stored before the ack, told after -----------------------------------
 
-Store = Callable[[UnitOfWork, Actor, dict[str, Any], dict[str, str | None]], Any]
+Store = Callable[[Deps, UnitOfWork, Actor, dict[str, Any], dict[str, str | None]], Any]
 
 
 def storing(store: Store) -> Callable[..., None]:
     def ack_form(
-        ack: Ack, view: dict[str, Any], context: BoltContext, uow: UnitOfWork, actor: Actor
+        ack: Ack,
+        view: dict[str, Any],
+        context: BoltContext,
+        deps: Deps,
+        uow: UnitOfWork,
+        actor: Actor,
     ) -> None:
-        outcome = store(uow, actor, view, read_form(view))
+        outcome = store(deps, uow, actor, view, read_form(view))
         if isinstance(outcome, ui.FormErrors):
             ack(**form_errors(outcome))
             return
@@ -147,19 +152,21 @@ def register(app: App) -> None:
         (
             actions.NETWORK_FORM,
             "name",
-            lambda uow, actor, view, values: flows.save_network(
+            lambda _deps, uow, actor, view, values: flows.save_network(
                 uow, actor, int(view.get("private_metadata") or 0) or None, values
             ),
         ),
         (
             actions.SECRETARIAT_ROLE_FORM,
             "email",
-            lambda uow, actor, _view, values: flows.set_role(uow, actor, values),
+            lambda _deps, uow, actor, _view, values: flows.set_role(uow, actor, values),
         ),
         (
             actions.ERASE_FORM,
             "email",
-            lambda uow, actor, _view, values: flows.erase_person(uow, actor, values),
+            lambda deps, uow, actor, _view, values: flows.erase_person(
+                uow, deps.registry, actor, values
+            ),
         ),
     ):
         on_submit(app, callback, field, storing(store), tell_done)

@@ -20,14 +20,12 @@ from bot.core.clock import now
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
-from bot.home.sections import SECTION_HOOKS
 from bot.meetings import domain as meetings
 from bot.meetings.commands import DEPARTMENT
 from bot.showcase import commands, messages, open_networks
 from bot.showcase import domain as showcase
 from bot.showcase.channel_posts import post_all
 from bot.showcase.flows import ShowcaseFlow
-from bot.showcase.home import my_results, secretariat_results
 from bot.showcase.rules import digest_items
 from platforms.slack.actor import slack_actor as resolve_actor
 from platforms.slack.blocks import (
@@ -80,12 +78,6 @@ ROUTES: list[Route] = []
 
 def register(app: App, deps: Deps) -> None:
     ROUTES.clear()
-    for hook, hooks in (
-        (my_results, SECTION_HOOKS.results),
-        (secretariat_results, SECTION_HOOKS.secretariat_results),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
 
     def actor_of(client: WebClient, user_id: str) -> Actor:
         return resolve_actor(deps, client, user_id)
