@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-tick clean
+.PHONY: run test lint bench bench-tick bench-import clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
-	$(BIN)/python bench/ack.py --requests 2000
+	$(BIN)/python bench/ack.py
 
 bench-tick: $(STAMP)
 	$(BIN)/python bench/tick.py
+
+bench-import: $(STAMP)
+	$(BIN)/python bench/import_large.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,14 +4,17 @@ Starts the Slack Web API emulator here, Netværksbot (`python -m bot run`) and a
 (bench/floor_app.py) as separate processes served the same way, then sends N signed
 `/netvaerk book` requests to each at concurrency C, interleaved in rounds so that drift hits
 both alike. Prints p50/p95/p99 of the HTTP ack and of the time until `views.open` reaches the
-emulator, and the ratios to the floor. Target: ≤ 1.25 × the floor at p50 and p99.
+emulator, the slowest, and the ratios to the floor. Targets: the ack's p99 ≤ 3 × the floor's,
+and no ack over 500 ms. On SQLite, and on PostgreSQL too when `BENCH_DATABASE_URL` (or
+`TEST_DATABASE_URL`) names a server (a database of its own is made and dropped).
 
-    .venv/bin/python bench/ack.py [--requests 1000] [--concurrency 20]
+    .venv/bin/python bench/ack.py [--requests 400] [--concurrency 20] [--scheduler]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import os
 import statistics
@@ -29,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import backends, scratch_database  # noqa: E402
 from bot.core import identity  # noqa: E402
 from emulator.signing import signed_headers  # noqa: E402
 from emulator.web_api import SlackWebAPI  # noqa: E402
@@ -38,6 +42,8 @@ from storage.models import Network, Person  # noqa: E402
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-test-token"
 MANAGERS, LEADERS_PER_MANAGER = 50, 8
+# Targets (issue 13): the ack's p99 within 3 × the framework floor's, and no ack over 500 ms.
+P99_RATIO, MAX_MS = 3.0, 500
 
 
 @dataclass
@@ -152,6 +158,10 @@ class RemoteEmulator:
         self.api = SlackWebAPI(tokens=(TOKEN,), port=port)
 
     def start(self) -> None:
+        # Its full collections stalled views.open for up to 150 ms (gc.callbacks); what start-up
+        # made is frozen so that they stay short, as in the bot (netvaerk/server.py).
+        gc.collect()
+        gc.freeze()
         self.api.start()
 
     def stop(self) -> None:
@@ -180,16 +190,8 @@ class _EmulatorProcess(BaseManager):
 _EmulatorProcess.register("RemoteEmulator", RemoteEmulator)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=100)
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="netvaerk-bench-"))
-    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+def run_backend(url: str, args: argparse.Namespace) -> dict[str, list[float]]:
+    """Both targets against one database; the ack and views.open latencies in ms, per target."""
     leaders = build_org(url)
     manager = _EmulatorProcess()
     manager.start()
@@ -206,9 +208,9 @@ def main() -> None:
         "SLACK_API_URL": api_url,
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
-        # The request path alone: nudges due in this synthetic org would otherwise be
-        # delivered during the run (the scheduler has its own benchmark, bench/tick.py).
-        "NETVAERK_SCHEDULER": "false",
+        # By default the request path alone (the scheduler has its own benchmark, bench/tick.py);
+        # --scheduler serves with the in-process scheduler running, as `netvaerk run` does.
+        "NETVAERK_SCHEDULER": "true" if args.scheduler else "false",
     }
     base_env.pop("SLACK_APP_TOKEN", None)
     targets: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
@@ -239,6 +241,10 @@ def main() -> None:
 
     samples: dict[str, list[Sample]] = {name: [] for name in targets}
     cpu: dict[str, float] = {name: 0.0 for name in targets}
+    # The load generator's own full collections stalled every request in flight for up to
+    # 190 ms (gc.callbacks), in whichever target's round they fell: no collections while it sends.
+    gc.collect()
+    gc.disable()
     try:
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             for port, _ in targets.values():  # warm up both
@@ -261,33 +267,67 @@ def main() -> None:
         time.sleep(1.0)  # let the last listeners reach the emulator
         opened = api.opened_at()
     finally:
+        gc.enable()
         for _, process in targets.values():
             process.terminate()
             process.wait(timeout=10)
         api.stop()
         manager.shutdown()
 
-    print(
-        f"bench/ack.py: {args.requests} signed `/netvaerk book` per target, "
-        f"concurrency {args.concurrency}"
-    )
-    results: dict[str, dict[str, tuple[float, float, float]]] = {}
+    latencies: dict[str, list[float]] = {}
     for name, runs in samples.items():
         failed = [s for s in runs if s.status != 200 or s.trigger_id not in opened]
         ack = [(s.acked - s.sent) * 1000 for s in runs]
         view = [(opened[s.trigger_id] - s.sent) * 1000 for s in runs if s.trigger_id in opened]
-        results[name] = {"ack": percentiles(ack), "views.open": percentiles(view)}
+        latencies[f"{name} ack"], latencies[f"{name} views.open"] = ack, view
         print(
             f"\n{name}: {len(runs)} requests, {len(failed)} without ack 200 or views.open, "
             f"{cpu[name] / len(runs) * 1000:.2f} ms CPU per request"
         )
-        for metric, (p50, p95, p99) in results[name].items():
-            print(f"  {metric:<11} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   p99 {p99:7.2f} ms")
-    print("\nratio netvaerk / floor (target ≤ 1.25 at p50 and p99)")
+        if os.environ.get("BENCH_TRACE"):  # when the slowest were sent (development aid)
+            for s in sorted(runs, key=lambda s: s.acked - s.sent)[-10:]:
+                print(f"  slow: sent {s.sent:.3f} acked {s.acked:.3f}")
+        for metric, values in (("ack", ack), ("views.open", view)):
+            p50, p95, p99 = percentiles(values)
+            over = sum(1 for v in values if v > MAX_MS)
+            print(
+                f"  {metric:<11} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms"
+                f"   max {max(values):7.1f} ms   over {MAX_MS} ms: {over}"
+            )
+    return latencies
+
+
+def report_targets(latencies: dict[str, list[float]]) -> None:
+    print(f"\ntargets: ack p99 ≤ {P99_RATIO:g} × the floor's, nothing over {MAX_MS} ms")
     for metric in ("ack", "views.open"):
-        ours, floor = results["netvaerk"][metric], results["floor"][metric]
-        ratios = [o / f for o, f in zip(ours, floor, strict=True)]
-        print(f"  {metric:<11} p50 {ratios[0]:.2f}   p95 {ratios[1]:.2f}   p99 {ratios[2]:.2f}")
+        ours, floor = latencies[f"netvaerk {metric}"], latencies[f"floor {metric}"]
+        ratio = percentiles(ours)[2] / percentiles(floor)[2]
+        slowest = max(ours)
+        met = ratio <= P99_RATIO and slowest <= MAX_MS
+        note = "met" if met else "NOT met"
+        if metric != "ack":
+            note = f"(for information) {note}"
+        print(f"  {metric:<11} p99 ratio {ratio:.2f}   max {slowest:.0f} ms   {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument(
+        "--scheduler", action="store_true", help="serve with the in-process scheduler running"
+    )
+    args = parser.parse_args()
+    for backend in backends():
+        with scratch_database(backend) as url:
+            print(
+                f"\n== bench/ack.py on {backend}: {args.requests} signed `/netvaerk book` per "
+                f"target, concurrency {args.concurrency}"
+                + (", scheduler running" if args.scheduler else "")
+            )
+            report_targets(run_backend(url, args))
 
 
 if __name__ == "__main__":

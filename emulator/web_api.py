@@ -34,7 +34,14 @@ from emulator.methods.files import receive_upload
 from emulator.methods.views import apply_response_action
 from emulator.params import Params, decode_json_fields
 from emulator.records import Call, Channel, Ephemeral, ResponseUrlPost, UploadedFile, User
-from emulator.workspace import Identity, SlackError, Trigger, Workspace
+from emulator.workspace import (
+    DEFAULT_BOT_SCOPES,
+    METHOD_SCOPES,
+    Identity,
+    SlackError,
+    Trigger,
+    Workspace,
+)
 
 NO_AUTH_METHODS = frozenset({"api.test"})
 _log = logging.getLogger(__name__)
@@ -74,14 +81,20 @@ class SlackWebAPI:
         monotonic: Callable[[], float] = real_monotonic,
         trigger_ttl: float = 3.0,
         latency: float = 0.0,
+        scopes: Iterable[str] = DEFAULT_BOT_SCOPES,
     ) -> None:
         """`clock` stamps message ts (default: the app's clock, frozen if frozen);
-        `monotonic` times trigger/response-URL expiry (default: real, freezegun-proof)."""
+        `monotonic` times trigger/response-URL expiry (default: real, freezegun-proof);
+        `scopes` are the bot token's (reported in `x-oauth-scopes`, enforced per method)."""
         self.tokens = set(tokens)
         self.identity = identity or Identity()
         self.latency = latency
         self._ws = Workspace(
-            identity=self.identity, clock=clock, monotonic=monotonic, trigger_ttl=trigger_ttl
+            identity=self.identity,
+            clock=clock,
+            monotonic=monotonic,
+            trigger_ttl=trigger_ttl,
+            scopes=tuple(scopes),
         )
         self._host, self._port = host, port
         self._lock = threading.RLock()
@@ -211,6 +224,16 @@ class SlackWebAPI:
                 if not hasattr(channel, key):
                     raise AttributeError(key)
                 setattr(channel, key, value)
+
+    def set_scopes(self, scopes: Iterable[str]) -> None:
+        """Grant the token other scopes (as if the app were reinstalled with them)."""
+        with self._lock:
+            self._ws.scopes = tuple(scopes)
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        with self._lock:
+            return self._ws.scopes
 
     def dm_channel_id(self, user_id: str) -> str:
         """The IM id conversations.open will return for this user (stable)."""
@@ -513,11 +536,25 @@ class SlackWebAPI:
         if auth_error:
             return self._record(name, raw, {"ok": False, "error": auth_error}, at, 200)
         with self._lock:
+            granted = self._ws.scopes
+            # Slack tells every authenticated caller what its token may do.
+            scope_header: tuple[tuple[str, str], ...] = ()
+            if name not in NO_AUTH_METHODS:
+                scope_header = (("x-oauth-scopes", ",".join(granted)),)
+            needed = METHOD_SCOPES.get(name)
+            if needed is not None and needed not in granted:
+                body_out = {
+                    "ok": False,
+                    "error": "missing_scope",
+                    "needed": needed,
+                    "provided": ",".join(granted),
+                }
+                return self._record(name, raw, body_out, at, 200, scope_header)
             try:
                 response = handler(self._ws, Params(raw))
             except SlackError as error:
                 response = error.body()
-            return self._record(name, raw, response, at, 200)
+            return self._record(name, raw, response, at, 200, scope_header)
 
     def _auth_error(self, headers: dict[str, str], raw: dict[str, Any]) -> str | None:
         authorization = headers.get("authorization", "")

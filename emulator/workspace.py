@@ -21,6 +21,35 @@ from emulator.records import Channel, Ephemeral, UploadedFile, User
 
 _ALPHABET = string.ascii_uppercase + string.digits
 
+# The bot scopes an app installed from this project's manifest.yml has. A test builds a workspace
+# set up wrong by granting others (`SlackWebAPI(scopes=…)` or `set_scopes`).
+DEFAULT_BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "files:write",
+    "users:read",
+    "users:read.email",
+    "channels:read",
+    "channels:join",
+    "channels:history",
+)
+# The scope a method needs on Slack, where it is one scope whatever the conversation type
+# (https://api.slack.com/methods). A token without it gets `missing_scope`.
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.delete": "chat:write",
+    "conversations.open": "im:write",
+    "conversations.join": "channels:join",
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
+
 
 class SlackError(Exception):
     """A Slack API error: `{"ok": false, "error": code, **extra}`."""
@@ -95,6 +124,7 @@ class Workspace:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     response_targets: dict[str, ResponseTarget] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    scopes: tuple[str, ...] = DEFAULT_BOT_SCOPES  # what the token was granted
     base_url: str = ""
     _last_ts_us: int = 0
 

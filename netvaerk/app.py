@@ -4,13 +4,13 @@ Slack handlers and the organisation directory. Every entry point builds its `Dep
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
 from bot.core.deps import Deps
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
+from bot.operations.requests import CarryingExecutor
 from bot.organisation.directory import Directory, NullDirectory
 from netvaerk import features
 from platforms.slack.client import make_client
@@ -36,18 +36,20 @@ def build_directory(settings: Settings) -> Directory:
 def build_app(deps: Deps) -> App:
     from platforms.slack import handlers
     from platforms.slack.actor import person_locale
+    from platforms.slack.handlers.observe import ObservedApp  # request ids, timings, /metrics
 
     settings = deps.settings
     client = make_client(settings)
     deps.platform_language = lambda person: person_locale(deps, client, person)
-    app = App(
+    app = ObservedApp(
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         # Answer in the request thread; slow work goes to lazy listeners
         # (platforms/slack/handlers/listeners.py).
         process_before_response=True,
         # Listeners run after the ack; enough threads that a burst of clicks never queues long.
-        listener_executor=ThreadPoolExecutor(max_workers=settings.http_threads),
+        # The lazy work keeps the request id of the request that started it.
+        listener_executor=CarryingExecutor(max_workers=settings.http_threads),
         logger=logging.getLogger("slack_bolt"),
     )
     handlers.register(app, deps)

@@ -124,16 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.privacy.cli import add_commands as add_privacy  # erase, leave, report, audit export
 
     add_privacy(commands)
+    from netvaerk.doctor import add_commands as add_doctor  # doctor
+
+    add_doctor(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Bolt and the SDK log request bodies at DEBUG; those hold personal data (GDPR).
-    for noisy in ("slack_bolt", "slack_sdk"):
-        logging.getLogger(noisy).setLevel(logging.INFO)
+    from bot.operations.logs import configure_logging
+
+    # Plain lines, or JSON with NETVAERK_LOG_FORMAT=json; Bolt's and the SDK's request bodies
+    # (personal data, GDPR) stay out either way.
+    configure_logging(get_settings().netvaerk_log_format)
     args = build_parser().parse_args(argv)
     try:
         with_deps: DepsCommand | None = getattr(args, "with_deps", None)

@@ -27,7 +27,7 @@ from bot.core.feature import Registry
 from bot.reminders.digest import FAILURE_REPORT_KIND
 from bot.reminders.policy import ReminderPolicy, reminder_policy
 from schedules.outbox import DbCursors, insert_dues
-from storage.scheduling_models import OutboxMessage, OutboxStatus
+from storage.scheduling_models import LAST_TICK_CURSOR, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,7 @@ def plan(deps: Deps, now: datetime | None = None) -> PlanResult:
         result.failures_reported = report_failures(session, window)
         if not result.failed_rules:
             cursors.set(DAY_CURSOR, window.today.isoformat())
+        cursors.set(LAST_TICK_CURSOR, moment.isoformat())  # the doctor's and /metrics' heartbeat
         cursors.save(moment)
         session.commit()
     if result.inserted:

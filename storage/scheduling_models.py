@@ -30,6 +30,8 @@ class OutboxStatus(StrEnum):
 
 # Rows a delivery worker may pick up.
 OPEN_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.UNKNOWN)
+# The cursor each planner pass stamps with its time: how operators see the scheduler is alive.
+LAST_TICK_CURSOR = "last_tick"
 
 
 class OutboxMessage(SQLModel, table=True):

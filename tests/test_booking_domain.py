@@ -221,3 +221,18 @@ def test_accepting_a_time_that_has_passed_is_refused(db: Database, org: Org) -> 
 def test_default_review_date_is_six_months_on() -> None:
     assert booking.default_review_date(date(2027, 3, 31)) == date(2027, 9, 28)
     assert booking.default_review_date(date(2027, 8, 15)) == date(2028, 2, 15)
+
+
+def test_the_booking_form_is_built_once_per_language_and_day(db: Database, org: Org) -> None:
+    calendar, today = WorkingCalendar(), date(2027, 3, 1)
+    with db.session() as s:
+        pairings = booking.pairings_for(s, org.lars)
+    before = booking_forms._booking_form_parts.cache_info()
+    danish = booking_forms.booking_form(T, pairings, org.lars.id, calendar, today)
+    again = booking_forms.booking_form(T, pairings[:1], org.lars.id, calendar, today)
+    english = booking_forms.booking_form(Translator("en"), pairings, org.lars.id, calendar, today)
+    after = booking_forms._booking_form_parts.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (2, 1)
+    assert danish.title != english.title
+    assert danish.items[2:] == again.items[2:]  # all but the intro and the pairing: shared
+    assert len(danish.items[1].options) == 2 and len(again.items[1].options) == 1  # type: ignore[union-attr]

@@ -14,13 +14,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.clock import now
 from bot.core.refusal import Refusal
-from bot.organisation.people import active_person, employees_in_networks, networks_of
+from bot.organisation.people import (
+    Standing,
+    active_person,
+    employees_in_networks,
+    networks_of,
+)
 from storage.models import Agreement, Conversation, ConversationStatus, Network, Person
 
 OPEN_STATUSES = (ConversationStatus.PROPOSED, ConversationStatus.BOOKED)
@@ -84,12 +89,47 @@ def latest_conversation(session: Session, employee_id: int, manager_id: int) -> 
     ).first()
 
 
-def pairings_for(session: Session, actor: Person, other: Person | None = None) -> list[Pairing]:
-    """Everyone `actor` may book the conversation with, those still without one first."""
+# Built once (the booking form asks on every `/netvaerk book`); oldest first, so the latest wins.
+_LATEST_STATUSES = (
+    select(Conversation.employee_id, Conversation.manager_id, Conversation.status)
+    .where(
+        col(Conversation.employee_id).in_(bindparam("employees", expanding=True)),
+        col(Conversation.manager_id).in_(bindparam("managers", expanding=True)),
+    )
+    .order_by(col(Conversation.created_at), col(Conversation.id))
+)
+
+
+def latest_statuses(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The status of the latest conversation of each (employee, manager) pair, in one query."""
+    if not pairs:
+        return {}
+    employees, managers = sorted({e for e, _ in pairs}), sorted({m for _, m in pairs})
+    rows = session.exec(
+        _LATEST_STATUSES,
+        params={"employees": employees, "managers": managers},
+    ).all()
+    return {(e, m): status for e, m, status in rows}  # the latest wins
+
+
+def pairings_for(
+    session: Session,
+    actor: Person,
+    other: Person | None = None,
+    standing: Standing | None = None,
+) -> list[Pairing]:
+    """Everyone `actor` may book the conversation with, those still without one first.
+
+    `standing` is the actor's, when the caller has already read it (one query fewer each)."""
     assert actor.id is not None
+    if standing is None or standing.person.id != actor.id:
+        manager, own_networks = (
+            active_person(session, actor.manager_id),
+            networks_of(session, actor.id),
+        )
+    else:
+        manager, own_networks = standing.manager, list(standing.networks)
     pairs: list[tuple[Person, Person, Network]] = []
-    manager = active_person(session, actor.manager_id)
-    own_networks = networks_of(session, actor.id)
     if manager is not None:
         pairs += [(actor, manager, network) for network in own_networks]
     pairs += [
@@ -103,10 +143,11 @@ def pairings_for(session: Session, actor: Person, other: Person | None = None) -
         pairs = [p for p in pairs if other.id in (p[0].id, p[1].id)]
         if not pairs:
             raise Refusal("booking.refusal.not_related", name=other.name)
-    result = []
-    for employee, mgr, network in pairs:
-        latest = latest_conversation(session, employee.id or 0, mgr.id or 0)
-        result.append(Pairing(employee, mgr, network, latest.status if latest else None))
+    statuses = latest_statuses(session, [(e.id or 0, m.id or 0) for e, m, _ in pairs])
+    result = [
+        Pairing(employee, mgr, network, statuses.get((employee.id or 0, mgr.id or 0)))
+        for employee, mgr, network in pairs
+    ]
     return sorted(
         result, key=lambda p: (p.settled, p.employee.name.lower(), p.network.name.lower())
     )

@@ -24,7 +24,7 @@ from bot.core.formatting import format_datetime
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
 from bot.core.unit_of_work import UnitOfWork
-from bot.organisation.people import person_by_platform_id
+from bot.organisation.people import Standing, person_by_platform_id
 from storage.models import Conversation, Network, Person
 
 
@@ -59,11 +59,15 @@ class BookingFlow:
     # --- forms ------------------------------------------------------------------------------
 
     def booking_form(
-        self, actor: Person, other: Person | None = None, employee_id: int | None = None
+        self,
+        actor: Person,
+        other: Person | None = None,
+        employee_id: int | None = None,
+        standing: Standing | None = None,
     ) -> ui.Form:
         t = self._t(actor)
         with self.deps.db.session() as session:
-            pairings = booking.pairings_for(session, actor, other)
+            pairings = booking.pairings_for(session, actor, other, standing)
         chosen = None
         if employee_id is not None:
             matching = [p for p in pairings if p.employee.id == employee_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.booking.domain import MAX_PROPOSALS, PLACE_KINDS, AgreementInput, Pairing, Proposal
@@ -86,17 +87,33 @@ def booking_form(
     today: date,
     chosen: str | None = None,
 ) -> ui.Form:
-    policy = calendar.policy
     initial = chosen or (pairings[0].value if len(pairings) == 1 else None)
-    items: list[ui.Field | ui.Part] = [
-        ui.Text(t("booking.form.intro")),
-        ui.Choice(
-            "pair",
-            t("booking.form.pair_label"),
-            tuple(ui.Option(p.value, pairing_label(t, p, actor_id)) for p in pairings),
-            initial=initial,
-            placeholder=t("booking.form.pair_placeholder"),
-        ),
+    intro, rest, (title, submit, close) = _booking_form_parts(t.language, calendar, today)
+    pair = ui.Choice(
+        "pair",
+        t("booking.form.pair_label"),
+        tuple(ui.Option(p.value, pairing_label(t, p, actor_id)) for p in pairings),
+        initial=initial,
+        placeholder=t("booking.form.pair_placeholder"),
+    )
+    return ui.Form(
+        callback=actions.BOOKING_FORM,
+        title=title,
+        submit=submit,
+        close=close,
+        items=(intro, pair, *rest),
+    )
+
+
+@lru_cache(maxsize=32)
+def _booking_form_parts(
+    language: str, calendar: WorkingCalendar, today: date
+) -> tuple[ui.Part, tuple[ui.Field | ui.Part, ...], tuple[str, str, str]]:
+    """Everything in the booking form but the pairing: the same for everyone who books in one
+    language on one day, so it is built once (bench/ack.py). Parts are frozen, safe to share."""
+    t = Translator(language)
+    policy = calendar.policy
+    rest: list[ui.Field | ui.Part] = [
         ui.Note(
             t(
                 "booking.form.hours_note",
@@ -115,13 +132,8 @@ def booking_form(
             hint=t("booking.form.note_hint"),
         ),
     ]
-    return ui.Form(
-        callback=actions.BOOKING_FORM,
-        title=t("booking.form.title"),
-        submit=t("booking.form.submit"),
-        close=t("common.close"),
-        items=tuple(items),
-    )
+    labels = (t("booking.form.title"), t("booking.form.submit"), t("common.close"))
+    return ui.Text(t("booking.form.intro")), tuple(rest), labels
 
 
 def counter_form(

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     netvaerk_scheduler: bool = True
     # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
     http_threads: int = 16
+    # `plain` (default) or `json`: one JSON object per log line (bot/operations/logs.py).
+    netvaerk_log_format: str = "plain"
     # The Outlook calendar through Microsoft Graph (DESIGN.md §4); unset: the .ics invitation.
     graph_tenant_id: str | None = None
     graph_client_id: str | None = None

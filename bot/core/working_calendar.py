@@ -36,6 +36,20 @@ class WorkingCalendar:
     def is_holiday(self, day: date) -> bool:
         return day in _closed_dates(day.year, self.policy.closed_days)
 
+    def closed_days_between(self, first: date, last: date, language: str) -> list[tuple[date, str]]:
+        """The holidays and policy closed days from `first` to `last`, with their names (for
+        operators: `netvaerk doctor` shows what the bot will treat as closed)."""
+        names: dict[date, str] = {}
+        locale = "da" if language == "da" else "en_US"
+        for year in range(first.year, last.year + 1):
+            names.update(holidays.DK(years=year, language=locale))
+            names.update(holidays.DK(years=year, categories=("optional",), language=locale))
+        return [
+            (day, names.get(day, ""))
+            for day in sorted(names)
+            if first <= day <= last and self.is_holiday(day)
+        ]
+
     def is_working_day(self, day: date) -> bool:
         return day.isoweekday() in self.policy.working_weekdays and not self.is_holiday(day)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property, partial
 from pathlib import Path
 
 
@@ -70,7 +71,7 @@ class Problem:
     values: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int  # physical line where the record starts; the header is line 1
     values: Mapping[str, str]  # column name -> value with surrounding whitespace trimmed
@@ -85,10 +86,16 @@ class CsvFile:
     kind: FileKind
     delimiter: str
     columns: tuple[str, ...]
-    rows: tuple[CsvRow, ...]
+    rows: tuple[CsvRow, ...]  # empty when the rows were handed on as they were read
+    row_count: int = 0
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        """The columns present, shared by every record of the file (one set, not one a row)."""
+        return frozenset(self.columns)
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,12 @@ class ReadResult:
     problems: tuple[Problem, ...]
 
 
-def read_org_file(path: str | os.PathLike[str]) -> ReadResult:
+RowSink = Callable[["CsvFile", CsvRow], None]
+
+
+def read_org_file(path: str | os.PathLike[str], on_row: RowSink | None = None) -> ReadResult:
+    """The file and its problems. With `on_row`, each row is handed on as it is read and not
+    kept: a 100,000-person file then never holds all its rows at once (bench/import_large.py)."""
     name = os.fspath(path)
     try:
         raw = Path(path).read_bytes()
@@ -112,10 +124,10 @@ def read_org_file(path: str | os.PathLike[str]) -> ReadResult:
     except UnicodeDecodeError as error:
         # Excel's plain "CSV" is Windows-1252; point at the line so the operator sees which.
         return _fail(name, raw[: error.start].count(b"\n") + 1, "not_utf8")
-    return parse_org_text(name, text)
+    return parse_org_text(name, text, on_row)
 
 
-def parse_org_text(name: str, text: str) -> ReadResult:
+def parse_org_text(name: str, text: str, on_row: RowSink | None = None) -> ReadResult:
     """Parse already-decoded text (a leading BOM is tolerated here too)."""
     text = text.removeprefix("\ufeff")
     header_line = text.splitlines()[0] if text else ""
@@ -129,24 +141,27 @@ def parse_org_text(name: str, text: str) -> ReadResult:
     if kind is None or any(p.code != "unknown_column" for p in problems):
         return ReadResult(None, tuple(problems))
 
+    file = CsvFile(name, kind, delimiter, tuple(header), ())
     rows: list[CsvRow] = []
+    keep = rows.append if on_row is None else partial(on_row, file)
+    count = 0
+    known = COLUMNS[kind].known
+    wanted = [(position, column) for position, column in enumerate(header) if column in known]
     last_line = reader.line_num
     for record in reader:
         start, last_line = last_line + 1, reader.line_num
-        if not any(value.strip() for value in record):
+        if not "".join(record).strip():
             continue  # blank lines and Excel's trailing ";;;;" rows carry nothing
         if len(record) != len(header):
             problems.append(
                 Problem(name, start, "field_count", {"found": len(record), "expected": len(header)})
             )
             continue
-        values = {
-            column: value.strip()
-            for column, value in zip(header, record, strict=True)
-            if column in COLUMNS[kind].known
-        }
-        rows.append(CsvRow(start, values))
-    return ReadResult(CsvFile(name, kind, delimiter, tuple(header), tuple(rows)), tuple(problems))
+        values = {column: record[position].strip() for position, column in wanted}
+        keep(CsvRow(start, values))
+        count += 1
+    read = CsvFile(name, kind, delimiter, tuple(header), tuple(rows), count)
+    return ReadResult(read, tuple(problems))
 
 
 def sniff_delimiter(header_line: str) -> str:

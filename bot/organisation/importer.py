@@ -4,13 +4,13 @@ The steps, and why they are in this order:
 
 1. Read every file and check every row on its own (csv_reading, org_rows). Nothing is skipped on
    the first problem: the operator gets every bad row at once, as `file:line: reason`.
-2. Check references against the files and the database (managers, network people, cycles) in a
-   short read-only session.
-3. Look up Slack IDs for people who have none, with no database connection open: Slack can be slow,
-   and a failure there must not leave half an import behind.
-4. In ONE transaction: check the references again (the database may have moved since step 2),
-   then write departments, people, networks and PULS talks in that order, so every reference
-   resolves whatever order the files were given in. Nothing is written unless everything is valid.
+2. In ONE transaction, read what is stored (in bulk, import_writer) and check references against
+   the files and the database (managers, network people, cycles); then write departments, people,
+   networks and PULS talks in that order, so every reference resolves whatever order the files
+   were given in. Nothing is written unless everything is valid.
+3. Only when Slack has to be asked for IDs, the transaction ends before asking: Slack can be slow,
+   and a failure there must not leave half an import behind. Then a new transaction checks the
+   references again (the database may have moved meanwhile) and writes.
 
 Re-importing an unchanged file changes nothing: a row is only touched (updated_at, audit entry)
 when a stored value actually differs. People missing from a people file are counted, not deleted:
@@ -23,12 +23,12 @@ import logging
 import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection
 
-from bot.core import audit, clock, identity
+from bot.core import clock
 from bot.core.i18n import DEFAULT_LANGUAGE, normalise_language, t
 from bot.organisation.csv_reading import (
     KIND_ORDER,
@@ -39,32 +39,22 @@ from bot.organisation.csv_reading import (
     read_org_file,
 )
 from bot.organisation.directory import Directory, DirectoryEntry, DirectoryError, NullDirectory
+from bot.organisation.import_writer import KindCounts, State, Writer
 from bot.organisation.rows import (
     DepartmentRecord,
     NetworkRecord,
     PersonRecord,
     PulsRecord,
-    name_key,
     read_department,
     read_network,
     read_person,
     read_puls,
 )
 from storage.db import Database
-from storage.models import Department, Network, NetworkMember, Person, PlatformIdentity, PulsTalk
 
 log = logging.getLogger(__name__)
 
-ACTOR = "import"
-
 ImportProblem = Problem
-
-
-@dataclass
-class KindCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @dataclass
@@ -172,23 +162,21 @@ class _Batch:
 
 
 def _read_batch(paths: Sequence[str | os.PathLike[str]], report: ImportReport) -> _Batch:
-    files: list[CsvFile] = []
+    """Every file's records, each row turned into its record as it is read (rows are not kept).
+
+    Records are grouped by kind, files in the order given within a kind; the kinds are applied
+    in KIND_ORDER whatever the order of the files."""
+    batch = _Batch()
     for path in paths:
-        result = read_org_file(path)
+        result = read_org_file(path, partial(_add_record, batch, problems=report.problems))
         report.problems.extend(result.problems)
         if result.file is not None:
-            files.append(result.file)
-            report.files.append((result.file.name, result.file.kind, len(result.file.rows)))
-    batch = _Batch()
-    for kind in KIND_ORDER:
-        for file in (f for f in files if f.kind is kind):
-            for row in file.rows:
-                _add_record(batch, file, row, report.problems)
-    batch.has_people_file = any(f.kind is FileKind.PEOPLE for f in files)
+            report.files.append((result.file.name, result.file.kind, result.file.row_count))
+            batch.has_people_file |= result.file.kind is FileKind.PEOPLE
     return batch
 
 
-def _add_record(batch: _Batch, file: CsvFile, row: CsvRow, problems: list[Problem]) -> None:
+def _add_record(batch: _Batch, file: CsvFile, row: CsvRow, *, problems: list[Problem]) -> None:
     if file.kind is FileKind.DEPARTMENTS:
         if department := read_department(file, row, problems):
             batch.departments.append(department)
@@ -200,37 +188,6 @@ def _add_record(batch: _Batch, file: CsvFile, row: CsvRow, problems: list[Proble
             batch.networks.append(network)
     elif puls := read_puls(file, row, problems):
         batch.puls.append(puls)
-
-
-# --- the database as it is --------------------------------------------------------------------
-
-
-@dataclass
-class _State:
-    departments: dict[str, Department]  # by name_key
-    people: dict[str, Person]  # by lower-case email
-    people_by_id: dict[int, Person]
-    networks: dict[str, Network]  # by name_key
-    found: set[int]  # people with an id on the directory's platform
-
-    @classmethod
-    def load(cls, session: Session, platform: str) -> _State:
-        people = list(session.exec(select(Person)).all())
-        return cls(
-            departments={name_key(d.name): d for d in session.exec(select(Department)).all()},
-            people={p.email.lower(): p for p in people},
-            people_by_id={_id(p): p for p in people},
-            networks={name_key(n.name): n for n in session.exec(select(Network)).all()},
-            found=set(
-                session.exec(
-                    select(PlatformIdentity.person_id).where(PlatformIdentity.platform == platform)
-                ).all()
-            ),
-        )
-
-    def manager_email(self, person: Person) -> str | None:
-        manager = self.people_by_id.get(person.manager_id) if person.manager_id else None
-        return manager.email.lower() if manager else None
 
 
 # --- checks across rows, files and the database -----------------------------------------------
@@ -268,7 +225,7 @@ def _duplicate_values(record: Any) -> dict[str, object]:
     return {"name": record.name}
 
 
-def _check(batch: _Batch, state: _State) -> list[Problem]:
+def _check(batch: _Batch, state: State) -> list[Problem]:
     problems: list[Problem] = []
     _first_of_each(batch.departments, lambda r: r.key, "duplicate_department", problems)
     people = _first_of_each(batch.people, lambda r: r.email, "duplicate_email", problems)
@@ -304,7 +261,7 @@ def _check(batch: _Batch, state: _State) -> list[Problem]:
     return problems
 
 
-def _manager_cycles(people: list[PersonRecord], state: _State, known: set[str]) -> list[Problem]:
+def _manager_cycles(people: list[PersonRecord], state: State, known: set[str]) -> list[Problem]:
     """Rows whose person would be their own manager, directly or around a longer ring.
 
     The chain combines the database with the file (the file wins), so a ring closed by one row in
@@ -314,8 +271,9 @@ def _manager_cycles(people: list[PersonRecord], state: _State, known: set[str]) 
     for person in people:
         manager_of[person.email] = person.manager_email if person.manager_email in known else None
     problems: list[Problem] = []
+    safe: set[str] = set()  # people whose chain ends at the top: no need to walk it again
     for person in people:
-        chain = _ring_through(person.email, manager_of)
+        chain = _ring_through(person.email, manager_of, safe)
         if chain is None:
             continue
         if len(chain) == 2:
@@ -329,9 +287,11 @@ def _manager_cycles(people: list[PersonRecord], state: _State, known: set[str]) 
     return problems
 
 
-def _ring_through(start: str, manager_of: Mapping[str, str | None]) -> list[str] | None:
+def _ring_through(
+    start: str, manager_of: Mapping[str, str | None], safe: set[str]
+) -> list[str] | None:
     chain, seen, current = [start], {start}, manager_of.get(start)
-    while current is not None:
+    while current is not None and current not in safe:
         if current == start:
             return [*chain, start]
         if current in seen:
@@ -339,6 +299,7 @@ def _ring_through(start: str, manager_of: Mapping[str, str | None]) -> list[str]
         chain.append(current)
         seen.add(current)
         current = manager_of.get(current)
+    safe.update(chain)  # reaches the top (or someone known to): no ring on this chain
     return None
 
 
@@ -350,14 +311,13 @@ class _Lookups:
     found: dict[str, DirectoryEntry] = field(default_factory=dict)
 
 
-def _emails_to_look_up(batch: _Batch, state: _State) -> list[str]:
-    emails: list[str] = []
+def _emails_to_look_up(batch: _Batch, state: State) -> list[str]:
+    emails: dict[str, None] = {}  # ordered, and a set: a list's `in` made this quadratic
     for person in batch.people:
         stored = state.people.get(person.email)
-        missing = stored is None or _id(stored) not in state.found
-        if missing and person.email not in emails:
-            emails.append(person.email)
-    return emails
+        if stored is None or stored.id not in state.found:
+            emails[person.email] = None
+    return list(emails)
 
 
 def _look_up(emails: list[str], directory: Directory, report: ImportReport) -> _Lookups:
@@ -390,260 +350,6 @@ def _look_up(emails: list[str], directory: Directory, report: ImportReport) -> _
     return lookups
 
 
-# --- writing, inside the one transaction --------------------------------------------------------
-
-
-class _Writer:
-    """Applies a checked batch to the session, touching only what differs, and audits it."""
-
-    def __init__(
-        self,
-        session: Session,
-        state: _State,
-        report: ImportReport,
-        now: datetime,
-        platform: str,
-    ) -> None:
-        self.session, self.state, self.report, self.now = session, state, report, now
-        self.platform = platform  # whose ids the directory gave
-
-    def audit(self, action: str, entity: str, entity_id: int, **details: Any) -> None:
-        audit.record(self.session, ACTOR, action, entity, entity_id, **details)
-
-    def departments(self, records: list[DepartmentRecord]) -> None:
-        counts = self.report.count(FileKind.DEPARTMENTS)
-        for record in records:
-            values: dict[str, Any] = {"name": record.name, "channel": record.channel}
-            for column in ("meeting_weekday", "meeting_time", "meeting_interval_weeks"):
-                if column in record.columns:
-                    values[column] = getattr(record, column)
-            department = self.state.departments.get(record.key)
-            if department is None:
-                self._create_department(values)
-                counts.created += 1
-            elif changed := _assign(department, values):
-                department.updated_at = self.now
-                self.session.add(department)
-                self.session.flush()
-                self.audit("department.updated", "department", _id(department), fields=changed)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-
-    def _create_department(self, values: dict[str, Any]) -> Department:
-        department = Department(**values, created_at=self.now, updated_at=self.now)
-        self.session.add(department)
-        self.session.flush()
-        self.state.departments[name_key(department.name)] = department
-        fields = sorted(k for k, v in values.items() if v is not None)
-        self.audit("department.created", "department", _id(department), fields=fields)
-        if department.channel is None:
-            self.report.departments_without_channel.append(department.name)
-        return department
-
-    def implicit_departments(self, people: list[PersonRecord]) -> None:
-        """A department named only in people.csv exists, without a channel until one is given."""
-        for person in people:
-            if person.department and name_key(person.department) not in self.state.departments:
-                self._create_department({"name": person.department})
-                self.report.count(FileKind.DEPARTMENTS).created += 1
-
-    def people(self, records: list[PersonRecord], lookups: _Lookups) -> None:
-        created = {r.email for r in records if r.email not in self.state.people}
-        changes = {r.email: self._set_person(r) for r in records}
-        self.session.flush()  # new people get IDs before anyone can point at them as manager
-        self.state.people_by_id = {_id(p): p for p in self.state.people.values()}
-        for record in records:
-            person = self.state.people[record.email]
-            changes[record.email] += self._set_manager(person, record.manager_email)
-            changes[record.email] += self._set_identity(person, lookups.found.get(record.email))
-        counts = self.report.count(FileKind.PEOPLE)
-        for record in records:
-            person = self.state.people[record.email]
-            if record.email in created:
-                counts.created += 1
-                self.audit("person.created", "person", _id(person))
-            elif changed := sorted(set(changes[record.email])):
-                person.updated_at = self.now
-                self.session.add(person)
-                counts.updated += 1
-                self.audit("person.updated", "person", _id(person), fields=changed)
-            else:
-                counts.unchanged += 1
-        self.session.flush()
-
-    def _set_person(self, record: PersonRecord) -> list[str]:
-        """Create the person, or set what the file gives; absent optional columns keep theirs."""
-        values: dict[str, Any] = {"name": record.name, "department_id": self._department_id(record)}
-        if "language" in record.columns:
-            values["language"] = record.language
-        if "roles" in record.columns:
-            values["is_secretariat"] = record.is_secretariat
-        person = self.state.people.get(record.email)
-        if person is not None:
-            return _assign(person, values)
-        person = Person(
-            email=record.email,
-            manager_since=self.now,
-            created_at=self.now,
-            updated_at=self.now,
-            **values,
-        )
-        self.session.add(person)
-        self.state.people[record.email] = person
-        return []
-
-    def _set_manager(self, person: Person, manager_email: str | None) -> list[str]:
-        manager = self.state.people[manager_email] if manager_email else None
-        manager_id = _id(manager) if manager else None
-        if person.manager_id == manager_id:
-            return []
-        person.manager_id = manager_id
-        # A new manager means a new conversation about time for network work (DESIGN.md §1).
-        person.manager_since = self.now
-        return ["manager_id", "manager_since"]
-
-    def _set_identity(self, person: Person, entry: DirectoryEntry | None) -> list[str]:
-        """The person's id on the platform (its own table) and the time zone they chose there."""
-        if entry is None:
-            return []
-        changed = []
-        if identity.link(self.session, _id(person), self.platform, entry.user_id):
-            changed.append(f"{self.platform}_id")  # the audit names what changed, as a field
-        if entry.timezone:
-            changed += _assign(person, {"timezone": entry.timezone})
-        return changed
-
-    def _department_id(self, record: PersonRecord) -> int | None:
-        if not record.department:
-            return None
-        return _id(self.state.departments[name_key(record.department)])
-
-    def networks(self, records: list[NetworkRecord]) -> None:
-        counts = self.report.count(FileKind.NETWORKS)
-        for record in records:
-            leader = self.state.people[record.leader_email or ""]
-            reference = (
-                self.state.people[record.reference_leader_email]
-                if record.reference_leader_email
-                else None
-            )
-            values: dict[str, Any] = {
-                "name": record.name,
-                "theme": record.theme,
-                "leader_id": _id(leader),
-                "reference_leader_id": _id(reference) if reference else None,
-            }
-            for column in ("start_date", "end_date"):
-                if column in record.columns:
-                    values[column] = getattr(record, column)
-            network = self.state.networks.get(record.key)
-            members = {_id(self.state.people[email]) for email in record.participant_emails}
-            if network is None:
-                network = Network(
-                    **values, leader_since=self.now, created_at=self.now, updated_at=self.now
-                )
-                self.session.add(network)
-                self.session.flush()
-                self.state.networks[record.key] = network
-                self._sync_members(network, members)
-                counts.created += 1
-                self.audit("network.created", "network", _id(network), participants=len(members))
-                continue
-            old_leader = network.leader_id
-            changed = _assign(network, values)
-            if network.leader_id != old_leader:
-                network.leader_since = self.now
-                changed.append("leader_since")
-            added, removed = self._sync_members(network, members)
-            if added or removed:
-                changed.append("participants")
-            if changed:
-                network.updated_at = self.now
-                self.session.add(network)
-                counts.updated += 1
-                self.audit(
-                    "network.updated",
-                    "network",
-                    _id(network),
-                    fields=sorted(changed),
-                    participants_added=added,
-                    participants_removed=removed,
-                )
-            else:
-                counts.unchanged += 1
-
-    def _sync_members(self, network: Network, wanted: set[int]) -> tuple[int, int]:
-        """The file is the truth for a network's participants: add the new, remove the gone."""
-        current = {
-            m.person_id: m
-            for m in self.session.exec(
-                select(NetworkMember).where(NetworkMember.network_id == _id(network))
-            ).all()
-        }
-        for person_id in sorted(wanted - current.keys()):
-            self.session.add(
-                NetworkMember(network_id=_id(network), person_id=person_id, joined_at=self.now)
-            )
-        for person_id in sorted(current.keys() - wanted):
-            self.session.delete(current[person_id])
-        self.session.flush()
-        return len(wanted - current.keys()), len(current.keys() - wanted)
-
-    def puls(self, records: list[PulsRecord]) -> None:
-        counts = self.report.count(FileKind.PULS)
-        employee_ids = {_id(self.state.people[r.email]) for r in records}
-        stored = {
-            (talk.employee_id, talk.talk_date): talk
-            for talk in self.session.exec(
-                select(PulsTalk).where(col(PulsTalk.employee_id).in_(employee_ids))
-            ).all()
-        }
-        for record in records:
-            employee_id = _id(self.state.people[record.email])
-            values: dict[str, Any] = {
-                "manager_id": _id(self.state.people[record.manager_email or ""])
-            }
-            if "time" in record.columns:
-                values["talk_time"] = record.talk_time
-            talk = stored.get((employee_id, record.talk_date))
-            if talk is None:
-                talk = PulsTalk(
-                    employee_id=employee_id,
-                    talk_date=record.talk_date,
-                    created_at=self.now,
-                    **values,
-                )
-                self.session.add(talk)
-                self.session.flush()
-                stored[(employee_id, record.talk_date)] = talk
-                counts.created += 1
-                self.audit("puls_talk.created", "puls_talk", _id(talk))
-            elif changed := _assign(talk, values):
-                self.session.add(talk)
-                self.session.flush()
-                counts.updated += 1
-                self.audit("puls_talk.updated", "puls_talk", _id(talk), fields=changed)
-            else:
-                counts.unchanged += 1
-
-
-def _assign(row: Any, values: Mapping[str, Any]) -> list[str]:
-    """Set each value that differs; the names of those fields (audit details, never values)."""
-    changed = []
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed.append(name)
-    return changed
-
-
-def _id(row: Any) -> int:
-    row_id = row.id
-    assert row_id is not None, "flushed rows have IDs"
-    return int(row_id)
-
-
 def _in_file_order(
     problems: list[Problem], paths: Sequence[str | os.PathLike[str]]
 ) -> list[Problem]:
@@ -664,43 +370,71 @@ def import_files(
     """Import the given organisation files together; the report says what happened or why not."""
     report = ImportReport(language=normalise_language(language) or DEFAULT_LANGUAGE)
     batch = _read_batch(paths, report)
-    to_look_up: list[str] = []
     # With a file unreadable, reference checks would only echo its absence on every other row.
-    if len(report.files) == len(paths):
-        with db.session() as session:
-            state = _State.load(session, directory.platform)
-            report.problems.extend(_check(batch, state))
-            to_look_up = _emails_to_look_up(batch, state)
-    if report.problems:
+    if len(report.files) != len(paths):
         report.problems = _in_file_order(report.problems, paths)
         return report
-
-    lookups = _look_up(to_look_up, directory, report)
-
-    with db.session() as session:
-        state = _State.load(session, directory.platform)
-        problems = _check(batch, state)  # again: someone may have changed the database meanwhile
-        if problems:
-            report.problems = _in_file_order(problems, paths)
+    with db.engine.begin() as connection:  # one transaction: all or nothing
+        state = State.load(connection, directory.platform)
+        if not _checked(batch, state, report, paths):
+            connection.rollback()
             return report
-        writer = _Writer(session, state, report, clock.now(), directory.platform)
-        if batch.departments:
-            writer.departments(batch.departments)
-        writer.implicit_departments(batch.people)
-        if batch.people:
-            writer.people(batch.people, lookups)
-        if batch.networks:
-            writer.networks(batch.networks)
-        if batch.puls:
-            writer.puls(batch.puls)
-        if batch.has_people_file:
-            in_file = {p.email for p in batch.people}
-            report.people_not_in_file = sum(
-                1
-                for email, person in state.people.items()
-                if person.active and email not in in_file
-            )
-        session.commit()
+        to_look_up = _emails_to_look_up(batch, state)
+        if not to_look_up or isinstance(directory, NullDirectory):
+            # Nobody to ask Slack about: write in this same transaction, on what was checked.
+            lookups = _look_up(to_look_up, directory, report)
+            _write(connection, state, batch, lookups, report, directory.platform)
+            return _done(report)
+    # Slack is asked with no transaction open: it can be slow, and its failure must not leave
+    # half an import behind. Then everything is checked again, as the database may have moved.
+    lookups = _look_up(to_look_up, directory, report)
+    with db.engine.begin() as connection:
+        state = State.load(connection, directory.platform)
+        if not _checked(batch, state, report, paths):
+            connection.rollback()
+            return report
+        _write(connection, state, batch, lookups, report, directory.platform)
+    return _done(report)
+
+
+def _checked(
+    batch: _Batch, state: State, report: ImportReport, paths: Sequence[str | os.PathLike[str]]
+) -> bool:
+    """True when the batch holds against the database; otherwise the report has every reason,
+    together with any found reading the rows."""
+    report.problems.extend(_check(batch, state))
+    report.problems = _in_file_order(report.problems, paths)
+    return not report.problems
+
+
+def _write(
+    connection: Connection,
+    state: State,
+    batch: _Batch,
+    lookups: _Lookups,
+    report: ImportReport,
+    platform: str,
+) -> None:
+    writer = Writer(connection, state, report.count, clock.now(), platform)
+    if batch.departments:
+        writer.departments(batch.departments)
+    writer.implicit_departments(batch.people)
+    if batch.people:
+        writer.people(batch.people, lookups.found)
+    if batch.networks:
+        writer.networks(batch.networks)
+    if batch.puls:
+        writer.puls(batch.puls)
+    writer.flush()
+    report.departments_without_channel.extend(writer.departments_without_channel)
+    if batch.has_people_file:
+        in_file = {p.email for p in batch.people}
+        report.people_not_in_file = sum(
+            1 for email, person in state.people.items() if person.active and email not in in_file
+        )
+
+
+def _done(report: ImportReport) -> ImportReport:
     for _name, kind, _rows in report.files:
         report.count(kind)
     log.info(

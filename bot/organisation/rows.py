@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time
+from functools import lru_cache
 
 from bot.core.i18n import normalise_language
 from bot.organisation.csv_reading import CsvFile, CsvRow, Problem
@@ -32,6 +33,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DANISH_DATE = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _LIST_SEPARATORS = re.compile(r"[;|]")
+_ROLE_SEPARATORS = re.compile(r"[;|,\s]+")
 
 WEEKDAYS: dict[str, int] = {
     name: number
@@ -61,7 +63,7 @@ def clean_text(value: str) -> str:
     return " ".join(value.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepartmentRecord:
     file: str
     line: int
@@ -77,7 +79,7 @@ class DepartmentRecord:
         return name_key(self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRecord:
     file: str
     line: int
@@ -90,7 +92,7 @@ class PersonRecord:
     columns: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkRecord:
     file: str
     line: int
@@ -108,7 +110,7 @@ class NetworkRecord:
         return name_key(self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PulsRecord:
     file: str
     line: int
@@ -124,12 +126,13 @@ class _RowReader:
 
     def __init__(self, file: CsvFile, row: CsvRow, problems: list[Problem]) -> None:
         self.file, self.row, self.problems = file, row, problems
+        self.values = row.values
 
     def problem(self, code: str, **values: object) -> None:
         self.problems.append(Problem(self.file.name, self.row.line, code, values))
 
     def text(self, column: str, max_length: int, *, required: bool = True) -> str | None:
-        value = clean_text(self.row.get(column))
+        value = clean_text(self.values.get(column, ""))
         if not value:
             if required:
                 self.problem("missing_name" if column == "name" else "missing_value", column=column)
@@ -140,7 +143,7 @@ class _RowReader:
         return value
 
     def email(self, column: str, *, required: bool) -> str | None:
-        return self._email_value(column, self.row.get(column), required=required)
+        return self._email_value(column, self.values.get(column, ""), required=required)
 
     def _email_value(self, column: str, raw: str, *, required: bool) -> str | None:
         value = raw.strip()
@@ -148,10 +151,10 @@ class _RowReader:
             if required:
                 self.problem("missing_email", column=column)
             return None
-        if len(value) > MAX_EMAIL or not _EMAIL.match(value):
+        lowered = _valid_email(value)
+        if lowered is None:
             self.problem("bad_email", column=column, value=value)
-            return None
-        return value.lower()
+        return lowered
 
     def email_list(self, column: str) -> tuple[str, ...]:
         emails: list[str] = []
@@ -181,6 +184,20 @@ class _RowReader:
         if parsed is None:
             self.problem("bad_time", column=column, value=value)
         return parsed
+
+
+@lru_cache(maxsize=65_536)
+def _valid_email(value: str) -> str | None:
+    """The address in lower case, or None when it is clearly not one. Remembered: the same
+    addresses come back as managers, participants and PULS rows (bench/import_large.py)."""
+    if len(value) > MAX_EMAIL or not _EMAIL.match(value):
+        return None
+    return value.lower()
+
+
+@lru_cache(maxsize=64)
+def _language(value: str) -> str | None:
+    return normalise_language(value)
 
 
 def parse_date(value: str) -> date | None:
@@ -248,7 +265,7 @@ def read_department(file: CsvFile, row: CsvRow, problems: list[Problem]) -> Depa
     if name is None:
         return None
     return DepartmentRecord(
-        file.name, row.line, name, channel, weekday, meeting_time, interval, frozenset(file.columns)
+        file.name, row.line, name, channel, weekday, meeting_time, interval, file.column_set
     )
 
 
@@ -260,10 +277,13 @@ def read_person(file: CsvFile, row: CsvRow, problems: list[Problem]) -> PersonRe
     manager_email = reader.email("manager_email", required=False)
     language = None
     if raw_language := row.get("language"):
-        language = normalise_language(raw_language)
+        language = _language(raw_language)
         if language is None:
             reader.problem("bad_language", value=raw_language)
-    roles = {part.strip().lower() for part in re.split(r"[;|,\s]+", row.get("roles")) if part}
+    raw_roles = row.get("roles")
+    roles = (
+        {p.strip().lower() for p in _ROLE_SEPARATORS.split(raw_roles) if p} if raw_roles else set()
+    )
     for role in sorted(roles - ROLES):
         reader.problem("bad_role", value=role)
     if email is None:
@@ -277,7 +297,7 @@ def read_person(file: CsvFile, row: CsvRow, problems: list[Problem]) -> PersonRe
         manager_email,
         language,
         "secretariat" in roles,
-        frozenset(file.columns),
+        file.column_set,
     )
 
 
@@ -304,7 +324,7 @@ def read_network(file: CsvFile, row: CsvRow, problems: list[Problem]) -> Network
         participants,
         start,
         end,
-        frozenset(file.columns),
+        file.column_set,
     )
 
 
@@ -317,5 +337,5 @@ def read_puls(file: CsvFile, row: CsvRow, problems: list[Problem]) -> PulsRecord
     if email is None or talk_date is None:
         return None
     return PulsRecord(
-        file.name, row.line, email, manager_email, talk_date, talk_time, frozenset(file.columns)
+        file.name, row.line, email, manager_email, talk_date, talk_time, file.column_set
     )

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.i18n import normalise_language
+from bot.organisation.people import Standing, standing_of
 from platforms.slack import identity
 from storage.models import Person
 
@@ -55,15 +56,27 @@ def person_locale(deps: Deps, client: WebClient, person: Person) -> str | None:
     return slack_locale(client, slack_id) if slack_id else None
 
 
-def slack_actor(deps: Deps, client: WebClient, slack_id: str) -> Actor:
-    """The acting Slack user, looked up when first needed."""
+class SlackActor(Actor):
+    """The acting Slack user, looked up when first needed: with their manager and networks, read
+    in the same one query (bot/organisation/people.py: Standing), for the flows that need them."""
 
-    def resolve(user_id: str) -> tuple[Person | None, str]:
-        person = person_by_slack_id(deps, user_id)
+    def __init__(self, deps: Deps, client: WebClient, slack_id: str) -> None:
+        super().__init__(identity.PLATFORM, slack_id, self._standing_and_language)
+        self._deps, self._client = deps, client
+        self.standing: Standing | None = None
+
+    def _standing_and_language(self, user_id: str) -> tuple[Person | None, str]:
+        with self._deps.db.session() as session:
+            self.standing = standing_of(session, identity.PLATFORM, user_id)
+        person = self.standing.person if self.standing else None
         known = normalise_language(person.language) if person else None
-        return person, known or slack_locale(client, user_id) or deps.settings.netvaerk_language
+        fallback = self._deps.settings.netvaerk_language
+        return person, known or slack_locale(self._client, user_id) or fallback
 
-    return Actor(identity.PLATFORM, slack_id, resolve)
+
+def slack_actor(deps: Deps, client: WebClient, slack_id: str) -> SlackActor:
+    """The acting Slack user, looked up when first needed."""
+    return SlackActor(deps, client, slack_id)
 
 
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -16,7 +16,7 @@ from bot.core.settings import Settings
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
 from netvaerk.app import build_app, build_deps
-from netvaerk.server import make_wsgi
+from netvaerk.server import WSGIApp, make_wsgi
 from storage.db import Database
 from tests.e2e.helpers import settle
 from tests.factories import Org, build_org
@@ -44,9 +44,13 @@ class RunningServer:
 
 
 def serve_app(deps: Deps) -> RunningServer:
-    """Serve the app with waitress, as production does, in a thread that can be stopped cleanly:
+    return serve_wsgi(make_wsgi(build_app(deps)))
+
+
+def serve_wsgi(wsgi: WSGIApp) -> RunningServer:
+    """Serve with waitress, as production does, in a thread that can be stopped cleanly:
     the event loop runs in small steps and the server is closed by that same thread."""
-    server = waitress.create_server(make_wsgi(build_app(deps)), host="127.0.0.1", port=0, threads=8)
+    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=8)
     assert isinstance(server, BaseWSGIServer)
     stop = threading.Event()
 

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from bot.booking.flows import BookingFlow
 from bot.core import actions
+from bot.reminders import flows as reminders_flows
 from emulator.clock import real_time
 from tests.e2e.conftest import SIGNING_SECRET, TOKEN, SlackEnv
 from tests.e2e.helpers import button, settle, text_of, wait_dm
@@ -158,10 +159,16 @@ def test_an_unexpected_failure_gets_a_polite_answer_and_a_clean_log(
     api, slack = env.api, env.slack
     with freeze_time(MONDAY, tick=True), caplog.at_level(logging.DEBUG):
         # A failure while answering a command: the apology is the answer.
-        monkeypatch.setattr(BookingFlow, "booking_form", broken)
-        answer = slack.command("UFATIMA", "book")
+        monkeypatch.setattr(reminders_flows, "theme_form", broken)
+        answer = slack.command("UFATIMA", "tema")
         assert answer.status == 200 and answer.json["response_type"] == "ephemeral"
         assert answer.json["text"].startswith("Sorry, something went wrong")
+        monkeypatch.undo()
+
+        # `book` answers at once and opens its form after: a failure there comes as a DM.
+        monkeypatch.setattr(BookingFlow, "booking_form", broken)
+        assert slack.command("UFATIMA", "book").status == 200
+        assert "Sorry, something went wrong" in text_of(wait_dm(api, "UFATIMA", "Sorry"))
         monkeypatch.undo()
 
         # A failure in work done after the answer (a button): the apology comes as a DM.
@@ -173,6 +180,6 @@ def test_an_unexpected_failure_gets_a_polite_answer_and_a_clean_log(
         assert slack.click("ULARS", *button(invite, actions.BOOKING_ACCEPT)).status == 200
         apology = wait_dm(api, "ULARS", "Beklager, noget gik galt")
         assert "Sekretariat for Netværksstrukturen" in text_of(apology)
-    assert caplog.text.count("RuntimeError") >= 2
+    assert caplog.text.count("RuntimeError") >= 3
     assert TOKEN not in caplog.text and SIGNING_SECRET not in caplog.text
     assert "database on fire" not in caplog.text.split("Traceback")[0]

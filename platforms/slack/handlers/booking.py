@@ -17,7 +17,7 @@ from bot.core.deps import Deps
 from bot.core.ui import FormErrors
 from bot.core.unit_of_work import UnitOfWork
 from bot.privacy.domain import NoticeMessages
-from platforms.slack.actor import mentioned_user
+from platforms.slack.actor import SlackActor, mentioned_user
 from platforms.slack.blocks import form_errors, read_form, render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
@@ -34,19 +34,24 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(part) for part in value_of(body).split(":")]
 
 
-def book(request: CommandRequest) -> None:
-    # Opened before the answer is sent: measured faster than a lazy hand-off (bench/ack.py),
-    # and well inside the trigger_id's 3 seconds.
+def acknowledge(request: CommandRequest) -> None:
     request.ack()
+
+
+def book(request: CommandRequest) -> None:
     me = request.actor.require_person()
     other = None
     if request.args:
         other = other_party(request.uow, request.actor, mentioned_user(request.args), request.args)
-    form = _flow(request.deps, request.client).booking_form(me, other)
+    standing = request.actor.standing if isinstance(request.actor, SlackActor) else None
+    form = _flow(request.deps, request.client).booking_form(me, other, standing=standing)
     request.client.views_open(trigger_id=request.trigger_id, view=render_form(form))
 
 
-ROUTES = (Route(BOOK, book),)
+# Answered at once, the modal opened right after (well inside the trigger_id's 3 seconds):
+# answering only after views.open put the Web API's own latency and pauses into the ack, the
+# largest part of its tail under load (bench/ack.py).
+ROUTES = (Route(BOOK, acknowledge, book),)
 
 
 # --- buttons: acknowledged at once, the work runs after the response ------------------------

@@ -24,12 +24,14 @@ from slack_sdk.webhook import WebhookClient
 from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.refusal import Refusal
+from bot.operations.requests import mark_failed
 
 log = logging.getLogger("netvaerk.errors")
 
 
 def log_failure(body: Any, error: Exception) -> None:
     kind = (body.get("type") or body.get("command")) if isinstance(body, dict) else None
+    mark_failed()  # the request's figures and log line count it as an error
     log.error(
         "a %s request failed: %s", str(kind or "unknown")[:40], type(error).__name__, exc_info=error
     )
