@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/netvaerk run
 
 test: $(STAMP)
+	@bash .ci/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -27,13 +27,20 @@ def _database() -> Database:
     return Database(get_settings().database_url)
 
 
+def _ready_database() -> Database:
+    """The operator's database at the newest schema: an empty one is created, an older one
+    migrated, unless NETVAERK_AUTO_MIGRATE=false (then DatabaseBehind: refuse, say what to run)."""
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.prepare(settings.netvaerk_auto_migrate)
+    return db
+
+
 def _deps() -> Deps:
     """The composition root's `Deps` on a database at the newest schema."""
     from netvaerk.app import build_deps
 
-    db = _database()
-    db.ensure_current()
-    return build_deps(get_settings(), db)
+    return build_deps(get_settings(), _ready_database())
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -46,16 +53,17 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 def cmd_run(_args: argparse.Namespace) -> int:
     """Serve Slack; without a bot token, the local playground (which imports the server, never
     the other way round)."""
-    settings, db = get_settings(), _database()
-    db.ensure_current()
+    settings = get_settings()
     if not settings.slack_bot_token:
+        # The playground runs on its own SQLite file: DATABASE_URL is never opened (it may
+        # not even be reachable yet on a new machine).
         print(t(settings.netvaerk_language, "setup.no_token"))
         from playground.server import serve_playground
 
-        return serve_playground(settings, db)
+        return serve_playground(settings)
     from netvaerk.server import serve
 
-    return serve(settings, db)
+    return serve(settings, _ready_database())
 
 
 def cmd_import(args: argparse.Namespace, deps: Deps) -> int:

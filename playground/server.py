@@ -27,7 +27,6 @@ import waitress
 from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import Settings
 from playground.api import ApiError, Playground, default_db_path
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +175,10 @@ def make_playground_wsgi(playground: Playground) -> WSGIApp:
     return wsgi
 
 
-def serve_playground(settings: Settings, db: Database | None = None) -> int:
+def serve_playground(settings: Settings) -> int:
     """Start the playground on http://127.0.0.1:$PORT/ and serve until interrupted.
 
-    `db` is the operator's database; the playground never touches it and runs on its own
-    SQLite file in the working directory instead.
+    It never looks at DATABASE_URL: it runs on its own SQLite file in the working directory.
     """
     url = f"http://{HOST}:{settings.port}/"
     playground = Playground(settings, default_db_path())

@@ -1,7 +1,8 @@
 """The planner: "what is due now?", asked of the domain tables, answered into the outbox.
 
 It never stores a timer per reminder (DESIGN.md §3). Each pass looks at the days since the last
-pass (`since_day`, kept in a cursor) and at rows that appeared since the last tick; the rules
+pass (`since_day`, kept in a cursor; the very first pass starts at the import, so what fell due
+before the first tick is not lost) and at rows that appeared since the last tick; the rules
 every feature declares in its `feature.py` (`deps.registry.rules`) say what falls due. Running
 it twice — or on two replicas — is harmless: every due message has a deterministic dedupe key,
 unique in the outbox.
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from bot.core.clock import now as clock_now
@@ -27,6 +28,7 @@ from bot.core.feature import Registry
 from bot.reminders.digest import FAILURE_REPORT_KIND
 from bot.reminders.policy import ReminderPolicy, reminder_policy
 from schedules.outbox import DbCursors, insert_dues
+from storage.models import Person
 from storage.scheduling_models import LAST_TICK_CURSOR, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ def make_window(
     today = now.astimezone(ZoneInfo(org_tz)).date()
     if since_day is None:
         stored = cursors.get(DAY_CURSOR)
-        since_day = date.fromisoformat(stored) if stored else today - timedelta(days=1)
+        since_day = date.fromisoformat(stored) if stored else first_day(session, org_tz, today)
     # After long downtime, what fell due more than catch_up_days ago is not sent any more.
     since_day = max(since_day, today - timedelta(days=policy.catch_up_days + 1))
     return PlanWindow(
@@ -69,6 +71,18 @@ def make_window(
         cursors=cursors,
         workdays=Workdays(deps.calendar),
     )
+
+
+def first_day(session: Session, org_tz: str, today: date) -> date:
+    """The day before the organisation's data arrived (the first import): the first pass plans
+    from there, so what fell due between the import and the first tick is not lost (DESIGN §3).
+    Without any data, yesterday; `make_window` clamps it to `catch_up_days` either way."""
+    first = session.exec(select(func.min(Person.created_at))).one()
+    if first is None:
+        return today - timedelta(days=1)
+    if first.tzinfo is None:  # SQLite gives naive UTC
+        first = first.replace(tzinfo=UTC)
+    return min(first.astimezone(ZoneInfo(org_tz)).date(), today) - timedelta(days=1)
 
 
 def collect(

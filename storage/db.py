@@ -7,6 +7,7 @@ waits on Slack.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +17,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -99,6 +102,28 @@ class Database:
                 f"The database is at revision {current or 'none'}, the code needs {head}. "
                 "Run: netvaerk db upgrade"
             )
+
+    def is_empty(self) -> bool:
+        return not inspect(self.engine).get_table_names()
+
+    def prepare(self, auto_migrate: bool = True) -> None:
+        """Bring the schema to the code's before a command uses it (NETVAERK_AUTO_MIGRATE).
+
+        An empty database is simply created: a first start in a new folder needs no extra
+        step. An older schema is migrated, unless the deployment migrates in a release step
+        (`auto_migrate` false): then the command refuses, as `ensure_current` does.
+        """
+        current, head = self.current_revision(), self.head_revision()
+        if current == head:
+            return
+        empty = current is None and self.is_empty()
+        if not empty and not auto_migrate:
+            self.ensure_current()
+        self.upgrade()
+        if empty:
+            log.info("database created at revision %s", head)
+        else:
+            log.info("database migrated from revision %s to %s", current or "none", head)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,12 +11,16 @@ from sqlmodel import select
 
 from bot.booking.rules import mark_held
 from bot.core.refusal import Refusal
+from bot.organisation.directory import DirectoryEntry
+from bot.organisation.importer import import_files
 from bot.reminders.themes import propose
-from schedules.planner import plan
+from schedules.outbox import DbCursors
+from schedules.planner import make_window, plan
 from storage.db import Database
 from storage.models import Agreement, Conversation, ConversationStatus, Network, Person
 from storage.scheduling_models import OutboxStatus
 from tests.schedule_support import (  # noqa: F401 (a fixture)
+    CPH,
     RecordingTransport,
     agree,
     book,
@@ -327,3 +331,53 @@ def test_agreements_table_is_untouched_by_planning(db: Database) -> None:
         plan(make_deps(db))
     with db.session() as s:
         assert s.exec(select(Agreement)).all() == []
+
+
+class _Directory:
+    """Every imported person has a Slack ID made from their email (no Slack in this test)."""
+
+    platform = "slack"
+
+    def lookup(self, email: str) -> DirectoryEntry | None:
+        return DirectoryEntry(f"U{email.split('@')[0].upper()}", None, "da-DK")
+
+
+def test_a_nudge_due_between_the_import_and_the_first_tick_is_not_lost(
+    db: Database, tmp_path: Path
+) -> None:
+    """Imported on Monday 8 March 2027, a network that started the Monday before, the first tick
+    only on Saturday: the personnel leader's first nudge (due Wednesday, two working days after
+    the import) goes out on the Monday after, not at the next 5-working-day slot."""
+    files = {
+        "people.csv": "email,name,department,manager_email\n"
+        "lars@example.dk,Lars Nielsen,By og Miljø,\n"
+        "anne@example.dk,Anne Jensen,By og Miljø,lars@example.dk\n",
+        "networks.csv": "network,theme,leader_email,reference_leader_email,participant_emails,"
+        "start_date\nKlimatilpasning,Skybrud,anne@example.dk,,,2027-03-01\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with freeze_time(cph(2027, 3, 8, 10)):  # Monday
+        report = import_files(db, [str(tmp_path / n) for n in files], _Directory(), "da")
+    assert report.accepted, report.error_lines()
+    deps, transport = make_deps(db), RecordingTransport()
+    walk(deps, transport, date(2027, 3, 13), date(2027, 3, 15))  # Saturday .. Monday
+    sent = [(item.at.astimezone(CPH), item.address) for item in transport.delivered]
+    assert [(moment.date(), moment.hour, address) for moment, address in sent] == [
+        (date(2027, 3, 15), 9, "UANNE"),  # the leader's prompt to invite (due Tuesday)
+        (date(2027, 3, 15), 9, "ULARS"),  # nudge 1 (due Wednesday)
+    ]
+    nudges = outbox(db, kind="booking_nudge")
+    assert [(row.payload["n"], row.due_on.date()) for row in nudges] == [(1, date(2027, 3, 9))]
+
+
+def test_the_first_tick_after_a_long_gap_still_reaches_back_only_catch_up_days(
+    db: Database,
+) -> None:
+    """Data that arrived long before the first tick: only what fell due within catch_up_days
+    (14) is still sent, as after any downtime."""
+    build_org(db, cph(2027, 1, 4, 7), references=False)
+    deps = make_deps(db)
+    with freeze_time(cph(2027, 3, 1, 0, 5)), db.session() as s:
+        window = make_window(s, deps, cph(2027, 3, 1, 0, 5), DbCursors(s, read_only=True))
+    assert window.since_day == date(2027, 2, 14)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Run the scheduler (ticks, digests, retention) inside `netvaerk run`. Turn it off on extra
     # web replicas, or when `netvaerk tick` runs from cron instead.
     netvaerk_scheduler: bool = True
+    # Migrate an older schema when a command starts (an empty database is always created).
+    # Set false where migrations run in a release step: commands then refuse an older schema.
+    netvaerk_auto_migrate: bool = True
     # Worker threads serving HTTP requests; Slack expects an ack within 3 seconds.
     http_threads: int = 16
     # `plain` (default) or `json`: one JSON object per log line (bot/operations/logs.py).

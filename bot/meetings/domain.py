@@ -5,10 +5,13 @@ netværk, til at præsentere netværksarbejdet på afdelingsmøder".
 - The rhythm (weekday, time, every N weeks) comes from departments.csv and can be changed in
   Slack by the secretariat and the department's personnel leader, with the department's other
   showcase setting (single posts or a weekly digest).
-- Three working days before a meeting the personnel leader gets who in the department leads or
-  joins networks, what they shared since the last meeting, and "Invitér til at fortælle på
-  mødet" per person; the employee answers by DM, and the answer goes back.
-- The working day after: "Blev netværksarbejdet præsenteret?", counted for the secretariat.
+- Three working days before a meeting the personnel leader gets a prompt, but only when one of
+  their employees has something to present: results shared since the last meeting, a network
+  that started since then, or nobody has invited them for `meeting_suggest_after_months`. Those
+  come first with "Invitér til at fortælle på mødet" each; the others in networks in one line.
+  The employee answers by DM, and the answer goes back.
+- The working day after, only when someone was invited: "Blev netværksarbejdet præsenteret?",
+  counted for the secretariat.
 
 An every-N-weeks rhythm counts its weeks from the department's first meeting (`meeting_anchor`,
 set in Slack) or, without one, from Monday 1 January 2024, so the weeks are the same every year.
@@ -20,16 +23,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.core import actions, audit, ui
 from bot.core.clock import now
-from bot.core.due import BuildContext, Due, PlanWindow, local_midnight
+from bot.core.due import BuildContext, Due, PlanWindow, add_months, local_midnight
 from bot.core.formatting import format_date
 from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
@@ -38,7 +42,7 @@ from bot.organisation.people import networks_of
 from bot.showcase import domain as showcase
 from bot.showcase.messages import escape, first_name
 from bot.showcase.rules import setting
-from storage.models import Department, Person
+from storage.models import Department, Network, Person
 from storage.showcase_models import (
     DepartmentShowcase,
     InvitationStatus,
@@ -49,6 +53,7 @@ from storage.showcase_models import (
 EPOCH = date(2024, 1, 1)  # a Monday: every-N-weeks rhythms without an anchor count from here
 PEOPLE_SHOWN = 15  # a message holds 50 blocks; each person takes three
 RESULTS_PER_PERSON = 3
+OTHERS_NAMED = 10
 FALLBACK_SINCE_DAYS = 30  # "since the last meeting" when there is no earlier meeting
 STATS_DAYS = 90
 
@@ -156,6 +161,7 @@ def departments_for(session: Session, actor: Person) -> list[Department]:
 class InNetworks:
     person: Person
     roles: tuple[tuple[str, str], ...]  # (network name, leader/participant)
+    networks: tuple[Network, ...] = ()
 
 
 def people_in_networks(session: Session, department_id: int) -> list[InNetworks]:
@@ -171,7 +177,7 @@ def people_in_networks(session: Session, department_id: int) -> list[InNetworks]
             roles = tuple(
                 (n.name, "leader" if n.leader_id == person.id else "participant") for n in networks
             )
-            found.append(InNetworks(person, roles))
+            found.append(InNetworks(person, roles, tuple(networks)))
     return found
 
 
@@ -245,24 +251,154 @@ def _since(session: Session, department: Department, meeting: date, calendar: An
     return earlier or meeting - timedelta(days=FALLBACK_SINCE_DAYS)
 
 
+@dataclass(frozen=True)
+class Presentable:
+    """Someone in the department with something to present at a meeting, and why."""
+
+    person: Person
+    roles: tuple[tuple[str, str], ...]
+    results: tuple[showcase.RecentResult, ...]
+    started: tuple[str, ...]  # networks that started since the last meeting
+    not_invited_since: date | None  # nobody has invited them since (or since they joined)
+    never_invited: bool
+
+
+def _started_on(network: Network, tz: str) -> date:
+    """The network's start date, or the day it was created (in Slack, without one)."""
+    if network.start_date is not None:
+        return network.start_date
+    created = network.created_at
+    if created.tzinfo is None:  # SQLite gives naive UTC
+        created = created.replace(tzinfo=UTC)
+    return created.astimezone(ZoneInfo(tz)).date()
+
+
+def _running_on(network: Network, day: date, tz: str) -> bool:
+    started = _started_on(network, tz)
+    return started <= day and (network.end_date is None or network.end_date >= day)
+
+
+def _last_invited(session: Session, person_ids: list[int], before: date) -> dict[int, date]:
+    rows = session.exec(
+        select(MeetingInvitation.person_id, func.max(MeetingInvitation.meeting_date))
+        .where(
+            col(MeetingInvitation.person_id).in_(person_ids or [0]),
+            col(MeetingInvitation.meeting_date) < before,
+        )
+        .group_by(col(MeetingInvitation.person_id))
+    ).all()
+    return {person_id: day for person_id, day in rows if day is not None}
+
+
+def _quiet_turn(anchor: date, since: date, meeting: date, months: int) -> bool:
+    """Did a whole `months` (or a multiple) without an invitation end in (since, meeting]?
+    So a member nobody invites is suggested once every `months`, not at every meeting."""
+    if months <= 0:
+        return False
+    k = 1
+    while (turn := add_months(anchor, months * k)) <= meeting:
+        if turn > since:
+            return True
+        k += 1
+    return False
+
+
+def presentable(
+    session: Session, department: Department, meeting: date, since: date, tz: str, months: int
+) -> tuple[list[Presentable], list[InNetworks]]:
+    """Who has something to present at `meeting`: results shared since the last meeting, a
+    network that started since then, or nobody has invited them for `months`. Returns them and
+    the department's other members of running networks."""
+    members = [
+        InNetworks(
+            item.person,
+            tuple(
+                (n.name, "leader" if n.leader_id == item.person.id else "participant")
+                for n in item.networks
+                if _running_on(n, meeting, tz)
+            ),
+            tuple(n for n in item.networks if _running_on(n, meeting, tz)),
+        )
+        for item in people_in_networks(session, department.id or 0)
+    ]
+    members = [m for m in members if m.roles]
+    ids = [m.person.id or 0 for m in members]
+    results = showcase.recent_results(
+        session, ids, local_midnight(since + timedelta(days=1), tz), tz
+    )
+    last = _last_invited(session, ids, meeting)
+    found, others = [], []
+    for member in members:
+        pid = member.person.id or 0
+        own = tuple(r for r in results if r.posted_by_id == pid)
+        started = tuple(n.name for n in member.networks if since < _started_on(n, tz) <= meeting)
+        joined = min(_started_on(n, tz) for n in member.networks)
+        anchor = max(last.get(pid, joined), joined)
+        quiet = not own and not started and _quiet_turn(anchor, since, meeting, months)
+        if own or started or quiet:
+            found.append(
+                Presentable(
+                    member.person,
+                    member.roles,
+                    own,
+                    started,
+                    anchor if quiet else None,
+                    pid not in last,
+                )
+            )
+        else:
+            others.append(member)
+    return found, others
+
+
+def _mine(session: Session, department_id: int, recipient_id: int, items: list[Any]) -> list[Any]:
+    """The recipient's own employees (the seed: the personnel leader encourages *their*
+    employees), plus people whose manager is not among the department's personnel leaders."""
+    leaders = set(personnel_leaders(session, department_id))
+    return [
+        i
+        for i in items
+        if i.person.manager_id == recipient_id or i.person.manager_id not in leaders
+    ]
+
+
+def _reasons(t: Translator, item: Presentable) -> list[str]:
+    lines = [
+        t(
+            "showcase.meeting.prompt.result",
+            title=escape(r.title),
+            date=format_date(r.posted_on, t.language),
+        )
+        for r in item.results[:RESULTS_PER_PERSON]
+    ]
+    lines += [t("showcase.meeting.prompt.started", network=escape(name)) for name in item.started]
+    if item.not_invited_since is not None:
+        key = "never_invited" if item.never_invited else "not_invited"
+        lines.append(
+            t(
+                f"showcase.meeting.prompt.{key}",
+                date=format_date(item.not_invited_since, t.language),
+            )
+        )
+    return lines
+
+
 def meeting_prompt(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
+    """Sent only when there is something to present (issue 13: the prompt listing everyone
+    with "no new results" before every meeting was the loudest thing the bot did)."""
     found = _meeting(ctx, payload)
-    if found is None:
+    if found is None or ctx.recipient is None:
         return None
     department, meeting = found
     if meeting < ctx.now.date():
         return None  # the meeting has passed
-    people = people_in_networks(ctx.session, department.id or 0)
-    if not people:
+    since = _since(ctx.session, department, meeting, ctx.calendar)
+    months = int(setting(ctx.calendar, "meeting_suggest_after_months"))
+    items, others = presentable(ctx.session, department, meeting, since, ctx.tz, months)
+    items = _mine(ctx.session, department.id or 0, ctx.recipient.id or 0, items)
+    if not items:
         return None
     t = ctx.t
-    since = _since(ctx.session, department, meeting, ctx.calendar)
-    results = showcase.recent_results(
-        ctx.session,
-        [p.person.id or 0 for p in people],
-        local_midnight(since, ctx.tz),
-        ctx.tz,
-    )
     invited = {
         i.person_id: i.status
         for i in ctx.session.exec(
@@ -277,24 +413,12 @@ def meeting_prompt(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message 
         ui.Heading(t("showcase.meeting.prompt.heading", department=department.name)),
         ui.Text(t("showcase.meeting.prompt.intro", when=when, department=department.name)),
     ]
-    for item in people[:PEOPLE_SHOWN]:
+    for item in items[:PEOPLE_SHOWN]:
         roles = ", ".join(
             t(f"showcase.meeting.role.{role}", network=escape(name)) for name, role in item.roles
         )
-        own = [r for r in results if r.posted_by_id == item.person.id][:RESULTS_PER_PERSON]
         lines = [t("showcase.meeting.prompt.person", name=item.person.name, roles=roles)]
-        if own:
-            lines += [
-                t(
-                    "showcase.meeting.prompt.result",
-                    title=escape(r.title),
-                    date=format_date(r.posted_on, t.language),
-                )
-                for r in own
-            ]
-        else:
-            lines.append(t("showcase.meeting.prompt.no_results"))
-        parts += [ui.Divider(), ui.Text("\n".join(lines))]
+        parts += [ui.Divider(), ui.Text("\n".join(lines + _reasons(t, item)))]
         status = invited.get(item.person.id or 0)
         if status is not None:
             parts.append(ui.Note(t(f"showcase.meeting.invitation_status.{status}")))
@@ -311,8 +435,13 @@ def meeting_prompt(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message 
                     id=f"invite-{department.id}-{meeting.isoformat()}-{item.person.id}",
                 )
             )
-    if len(people) > PEOPLE_SHOWN:
-        parts.append(ui.Note(t("showcase.meeting.prompt.more", count=len(people) - PEOPLE_SHOWN)))
+    if len(items) > PEOPLE_SHOWN:
+        parts.append(ui.Note(t("showcase.meeting.prompt.more", count=len(items) - PEOPLE_SHOWN)))
+    if others:
+        names = ", ".join(o.person.name for o in others[:OTHERS_NAMED])
+        if len(others) > OTHERS_NAMED:
+            names += " " + t("showcase.meeting.prompt.more", count=len(others) - OTHERS_NAMED)
+        parts.append(ui.Note(t("showcase.meeting.prompt.others", names=names)))
     parts.append(ui.Note(t("showcase.meeting.prompt.why")))
     return ui.Message(
         text=t("showcase.meeting.prompt.text", department=department.name, when=when),
@@ -321,8 +450,10 @@ def meeting_prompt(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message 
 
 
 def meeting_follow_up(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
+    """Only when someone was invited to present, and to whoever invited them (or, when the
+    secretariat invited, to the department's personnel leaders)."""
     found = _meeting(ctx, payload)
-    if found is None:
+    if found is None or ctx.recipient is None:
         return None
     department, meeting = found
     answered = ctx.session.exec(
@@ -330,7 +461,18 @@ def meeting_follow_up(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Messa
             MeetingAnswer.department_id == department.id, MeetingAnswer.meeting_date == meeting
         )
     ).first()
-    if answered is not None or not people_in_networks(ctx.session, department.id or 0):
+    if answered is not None:
+        return None
+    inviters = set(
+        ctx.session.exec(
+            select(MeetingInvitation.invited_by_id).where(
+                MeetingInvitation.department_id == department.id,
+                MeetingInvitation.meeting_date == meeting,
+            )
+        ).all()
+    )
+    leaders = set(personnel_leaders(ctx.session, department.id or 0))
+    if ctx.recipient.id not in inviters and (not inviters or inviters & leaders):
         return None
     t = ctx.t
     when = _when(t, department, meeting)

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "digest_weekday": 5,
     "meeting_prompt_working_days_before": 3,
     "meeting_follow_up_working_days_after": 1,
+    "meeting_suggest_after_months": 6,
     "undelivered_report_days": 14,
 }
 

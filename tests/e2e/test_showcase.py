@@ -312,11 +312,13 @@ def test_department_meeting_prompt_invitation_and_follow_up(showcase_env: SlackE
     prompt = wait_dm(api, "ULARS", "Afdelingsmøde i By og Miljø")
     text = text_of(prompt)
     assert "torsdag d. 11. marts 2027 kl. 10:00" in text
-    assert "*Anne Jensen* – leder *Klimatilpasning*" in text and "Skybrudsplan" in text
-    assert "*Søren Kjær* – deltager i *Klimatilpasning*" in text
+    # Who has something to present comes first, with a button; the others in one line
+    # (issue 13: the prompt used to list everyone, each with "no new results").
+    assert "*Anne Jensen* – leder *Klimatilpasning*\n• Nyt resultat: Skybrudsplan" in text
+    assert "Også i netværk: Søren Kjær" in text and "Ingen nye resultater" not in text
     assert "opfordre medarbejdere, som leder og deltager i netværk" in text
     invites = [b for b in buttons(prompt) if b[0].startswith(actions.MEETING_INVITE)]
-    assert len(invites) == 2  # Anne and Søren (Ida is not in the department)
+    assert len(invites) == 1  # Anne (Søren has nothing new; Ida is not in the department)
 
     with freeze_time("2027-03-08 09:00:00", tick=True):
         anne_value = next(v for a, v, _ in invites if v.endswith(f":{env.org.anne.id}"))
