@@ -301,6 +301,9 @@ class _NullChat:
     def mention(self, user_id: str) -> str:
         return f"<@{user_id}>"
 
+    def fits(self, message: Any) -> bool:
+        return True
+
 
 def run_ours(url: str, people: int) -> dict[str, Any]:
     from freezegun import freeze_time

@@ -104,6 +104,8 @@ class SlackWebAPI:
         self._handed_out: set[int] = set()
         self._responses_handed_out: set[int] = set()
         self._faults: dict[str, deque[_Fault]] = {}
+        self._storms: dict[str, _Fault] = {}  # every call fails until cleared
+        self._late: dict[str, deque[float]] = {}  # done, but answered after a delay
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -464,6 +466,30 @@ class SlackWebAPI:
         with self._lock:
             self._faults.setdefault(method, deque()).extend([fault] * count)
 
+    def fail_until_cleared(
+        self, method: str, status: int = 429, *, retry_after: int = 1, error: str | None = None
+    ) -> None:
+        """Make every call to `method` fail (a rate-limit storm, an outage) until
+        `clear_faults`. Calls queued with `fail_next` come first."""
+        with self._lock:
+            self._storms[method] = _Fault(status=status, retry_after=retry_after, error=error)
+
+    def answer_late(self, method: str, seconds: float, *, count: int = 1) -> None:
+        """The next `count` calls to `method` take effect at once (a message is stored) but are
+        answered only after `seconds` — longer than a client's timeout, its outcome is unknown
+        to the client although Slack did it."""
+        with self._lock:
+            self._late.setdefault(method, deque()).extend([seconds] * count)
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget injected faults and late answers (for one method, or all)."""
+        with self._lock:
+            for table in (self._faults, self._storms, self._late):
+                if method is None:
+                    table.clear()
+                else:
+                    table.pop(method, None)
+
     # -- request handling (called from server threads) ----------------------------------
 
     def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> _Reply:
@@ -491,9 +517,17 @@ class SlackWebAPI:
             return self._record(name, {}, {"ok": False, "error": "invalid_json"}, at, 200)
         with self._lock:
             queue = self._faults.get(name)
-            fault = queue.popleft() if queue else None
+            fault = queue.popleft() if queue else self._storms.get(name)
+            late_queue = self._late.get(name)
+            late = late_queue.popleft() if late_queue else 0.0
         if fault is not None:
             return self._fault_reply(name, raw, fault, at)
+        reply = self._call(name, raw, headers, at)
+        if late:
+            time.sleep(late)
+        return reply
+
+    def _call(self, name: str, raw: dict[str, Any], headers: dict[str, str], at: float) -> _Reply:
         handler = METHODS.get(name)
         if handler is None:
             body_out = {"ok": False, "error": "unknown_method", "req_method": name}
@@ -642,7 +676,10 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in reply.headers:
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (answer_late)
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the per-request stderr log; `calls` is the record."""

@@ -29,7 +29,9 @@ def make_wsgi(
 ) -> WSGIApp:
     """`health`: liveness (`/healthz`); `ready`: what keeps it from taking traffic
     (`/readyz`, 200 only when empty); `metrics`: the Prometheus text (`/metrics`)."""
-    slack = SlackRequestHandler(app)
+    from platforms.slack.handlers.edge import guard_wsgi
+
+    slack = guard_wsgi(SlackRequestHandler(app))  # a malformed body gets 400, not Bolt
 
     def answer(
         start_response: Callable[..., Any], ok: bool, body: bytes, kind: str = "application/json"

@@ -1,16 +1,18 @@
 """Delivery: claim outbox rows, decide each one (send, wait, fold into a digest, drop), send, and
 record the outcome — so that nothing is lost and nothing is sent twice.
 
-- Claims carry a lease (`claimed_until`); a worker that dies leaves rows another worker takes over
-  once the lease runs out.
+- Claims carry a short lease (`claimed_until`) that a working worker renews (schedules/lease.py);
+  a worker that dies leaves rows another worker takes over once the lease runs out.
 - Before sending, a row is marked `sending` (committed). If the process dies after Slack took the
   message but before the result is recorded, the row is found `sending` with an expired lease —
   its outcome is unknown — and the DM's history is searched for the message's outbox id (carried
   in Slack message metadata) before anything is sent again. Timeouts and 5xx answers are treated
-  the same way.
+  the same way. The search starts before the *first* attempt, so any number of attempts that
+  end unknown (or rate-limited) in between cannot move it past the real post.
 - Slack's limits: about one message per second per channel (per-recipient pacing here), HTTP 429
-  with Retry-After (the whole worker waits), transient errors retried with exponential backoff
-  and jitter up to a limit, permanent errors failed at once (and reported by the planner).
+  with Retry-After (the whole worker waits; repeated 429s back off and are bounded too),
+  transient errors retried with exponential backoff and jitter up to a limit, permanent errors
+  failed at once (and reported by the planner).
 - The policy: only inside the recipient's sending window on working days; snoozes and pauses
   hold a message, "done" drops it; at most `nudges_per_week` nudges per person per week — the
   last one of the week becomes a digest when several are waiting.
@@ -46,6 +48,7 @@ from bot.privacy.domain import with_first_contact_notice
 from bot.reminders.digest import DIGEST_KIND, digest_message
 from bot.reminders.policy import ReminderPolicy, reminder_policy
 from bot.reminders.snooze import active_snoozes, quiet_from
+from schedules.lease import Heartbeat
 from schedules.outbox import claim, next_ready_at
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -134,23 +137,29 @@ class Delivery:
         """Deliver until nothing is ready (waiting up to a couple of seconds for paced rows)."""
         stats = DeliveryStats()
         executor = ThreadPoolExecutor(self.concurrency) if self.concurrency > 1 else None
+        heartbeat = Heartbeat(self.deps.db, self.worker, self.policy.lease_seconds, self.clock)
         try:
-            for _ in range(max_passes):
-                moment = self.clock()
-                if self._paused_until and moment < self._paused_until:
-                    if not self._wait_until(self._paused_until, moment):
-                        break
-                    continue
-                handled = self.pass_once(stats, executor)
-                if handled:
-                    continue
-                ready = next_ready_at(self.deps.db)
-                if ready is None or not self._wait_until(ready, moment):
-                    break
+            with heartbeat:
+                self._loop(stats, executor, max_passes)
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)
         return stats
+
+    def _loop(
+        self, stats: DeliveryStats, executor: ThreadPoolExecutor | None, max_passes: int
+    ) -> None:
+        for _ in range(max_passes):
+            moment = self.clock()
+            if self._paused_until and moment < self._paused_until:
+                if not self._wait_until(self._paused_until, moment):
+                    break
+                continue
+            if self.pass_once(stats, executor):
+                continue
+            ready = next_ready_at(self.deps.db)
+            if ready is None or not self._wait_until(ready, moment):
+                break
 
     def _wait_until(self, moment: datetime, now: datetime) -> bool:
         """Sleep until `moment` if it is near. False when it is far, already past (then someone
@@ -303,6 +312,7 @@ class Delivery:
             default_language=settings.netvaerk_language,
             builders=self.deps.registry.builders,
             outbox_id=row_id,
+            fits=self.transport.fits,
             mention=lambda person: self._mention(session, person),
         )
 
@@ -362,9 +372,18 @@ class Delivery:
         moment: datetime,
         stats: DeliveryStats,
     ) -> _Job:
-        rows = [row for row, *_ in items]
-        ids = [row.id or 0 for row in rows]
         address, tz = items[0][2], items[0][3]
+        person = session.get(Person, recipient_id)
+        ctx = self._context(session, person, tz, moment, None)
+        found = digest_message(ctx, [message for _row, message, *_ in items])
+        assert found is not None
+        message, held = found
+        # What does not fit in one message waits for next week, like anything over the cap.
+        opening = self.deps.calendar.next_send_opening(_next_week(moment, tz), tz)
+        for row, *_ in items[held:]:
+            self._defer(row, opening, stats)
+        rows = [row for row, *_ in items[:held]]
+        ids = [row.id or 0 for row in rows]
         digest = OutboxMessage(
             dedupe_key=f"digest:{recipient_id}:{min(ids)}-{max(ids)}:{len(ids)}",
             kind=DIGEST_KIND,
@@ -387,10 +406,6 @@ class Delivery:
             self._release(row)
             session.add(row)
         stats.digested += len(rows)
-        person = session.get(Person, recipient_id)
-        ctx = self._context(session, person, tz, moment, digest.id)
-        message = digest_message(ctx, [message for _row, message, *_ in items])
-        assert message is not None
         message = dataclasses.replace(message, metadata={"outbox_id": str(digest.id)})
         return self._start(digest, address, message, moment, unknown=False)
 
@@ -404,9 +419,8 @@ class Delivery:
     ) -> _Job:
         """Mark the attempt before it is made: if we die during it, the next worker knows the
         outcome is unknown and looks before it sends."""
-        since = (row.attempt_at or row.created_at) - timedelta(
-            minutes=self.policy.history_lookback_minutes
-        )
+        row.first_attempt_at = row.first_attempt_at or moment
+        since = row.first_attempt_at - timedelta(minutes=self.policy.history_lookback_minutes)
         row.status = OutboxStatus.SENDING
         row.attempts += 1
         row.attempt_at = moment
@@ -502,12 +516,20 @@ class Delivery:
             log.warning("outbox row %s failed permanently: %s", row.id, error.code)
             return
         if error.failure is Failure.RATE_LIMITED:
-            wait = timedelta(seconds=error.retry_after or 1)
-            row.attempts = max(row.attempts - 1, 0)  # Slack asked us to wait; not our failure
-            row.status = OutboxStatus.UNKNOWN if still_unknown else OutboxStatus.PENDING
-            row.next_attempt_at = moment + wait
-            self._paused_until = max(self._paused_until or moment, moment + wait)
+            pause = timedelta(seconds=error.retry_after or 1)
+            self._paused_until = max(self._paused_until or moment, moment + pause)
             stats.rate_limited += 1
+            row.attempts = max(row.attempts - 1, 0)  # Slack asked us to wait; not our failure
+            row.rate_limited += 1
+            if row.rate_limited >= self.policy.max_rate_limited:
+                row.status, row.finished_at = OutboxStatus.FAILED, moment
+                stats.failed += 1
+                log.warning("outbox row %s gave up after %d rate limits", row.id, row.rate_limited)
+                return
+            # The first 429 waits exactly as long as Slack asks; a storm backs off as well.
+            backoff = self._backoff(row.rate_limited - 1) if row.rate_limited > 1 else timedelta()
+            row.status = OutboxStatus.UNKNOWN if still_unknown else OutboxStatus.PENDING
+            row.next_attempt_at = moment + max(pause, backoff)
             return
         if row.attempts >= self.policy.max_attempts:
             row.status, row.finished_at = OutboxStatus.FAILED, moment

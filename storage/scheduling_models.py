@@ -63,6 +63,11 @@ class OutboxMessage(SQLModel, table=True):
     # When delivery first decided to send it (counts towards the week's cap from then on).
     send_started_at: datetime | None = None
     attempt_at: datetime | None = None  # when the latest attempt started
+    # When the first attempt started: the history check after an unknown outcome searches from
+    # here (minus a margin), however many attempts came after it.
+    first_attempt_at: datetime | None = None
+    # Attempts Slack answered with 429; bounded (`max_rate_limited`) so a storm ends.
+    rate_limited: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     last_error: str | None = Field(default=None, max_length=200)
     sent_channel: str | None = Field(default=None, max_length=100)
     sent_ts: str | None = Field(default=None, max_length=50)

@@ -34,3 +34,6 @@ class RecordingChat:
 
     def mention(self, user_id: str) -> str:
         return f"<@{user_id}>"
+
+    def fits(self, message: ui.Message) -> bool:
+        return True

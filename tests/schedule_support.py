@@ -218,6 +218,11 @@ class RecordingTransport:
         self.delivered.append(Delivered(now(), to, outbox_id, message.text))
         return Sent(channel=f"D{to}", ts=f"{len(self.delivered)}.000")
 
+    def fits(self, message: Any) -> bool:
+        from platforms.slack.blocks import fits
+
+        return fits(message)
+
     def attach(self, to: str, attachment: Any, *, thread: str | None = None) -> None:
         raise AssertionError("delivery sends no files")
 

@@ -202,6 +202,9 @@ class _DiesAfterSending:
     def mention(self, user_id: str) -> str:
         return self.inner.mention(user_id)
 
+    def fits(self, message: ui.Message) -> bool:
+        return self.inner.fits(message)
+
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(
     db: Database, api: SlackWebAPI, org: Org

@@ -71,6 +71,9 @@ class Channels:
     def mention(self, user_id: str) -> str:
         return f"<@{user_id}>"
 
+    def fits(self, message: ui.Message) -> bool:
+        return True
+
 
 def _render(session: object) -> ui.Message:
     return ui.Message("Et resultat", (ui.Text("Et resultat"),))

@@ -92,6 +92,11 @@ class ChatPort(Protocol):
         """How the platform writes a mention of the person with `user_id` in message text."""
         ...
 
+    def fits(self, message: ui.Message) -> bool:
+        """Whether the platform takes `message` as one message (its block and text limits);
+        builders of messages that grow with data ask through `BuildContext.fits`."""
+        ...
+
 
 class DirectMessages:
     """Direct messages to people through a ChatPort, for the flows a person's action starts.

@@ -133,6 +133,8 @@ class BuildContext:
     # Every feature's builders by outbox kind (`Registry.builders`, bot/core/feature.py).
     builders: Mapping[str, Builder]
     outbox_id: int | None = None
+    # Whether a message fits the platform it goes to (delivery asks its transport).
+    fits: ui.Fits = ui.fits_anywhere
     # How the platform the message goes to mentions a person (a preview has none: the name).
     mention: Callable[[Person], str] = _by_name
 

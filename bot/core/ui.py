@@ -7,6 +7,7 @@ both render: *bold*, _italic_, <url|label>, and line breaks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
@@ -65,6 +66,35 @@ class Message:
     # Machine-readable tag carried with the message (Slack message metadata): lets delivery
     # find a message it may already have sent.
     metadata: dict[str, str] | None = None
+
+
+# Whether a message fits the platform's limits (Slack: 50 blocks, text lengths). Only the
+# platform's renderer knows; builders of messages that grow with data ask it through this.
+Fits = Callable[[Message], bool]
+
+
+def fits_anywhere(message: Message) -> bool:
+    """For building without a platform at hand (previews): no limit known."""
+    return True
+
+
+def fit_items(build: Callable[[int], Message], count: int, fits: Fits) -> tuple[Message, int]:
+    """The message `build(n)` with the most of `count` items that still fits (at least one).
+
+    `build(n)` shows the first `n` items and says how many more there are; fewer items never
+    make a longer message, so a binary search finds the most.
+    """
+    whole = build(count)
+    if count <= 1 or fits(whole):
+        return whole, count
+    low, high = 1, count - 1  # build(low) is the fallback even if it does not fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(build(middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return build(low), low
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, String, Table, and_, delete, func, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import sort_tables
 from sqlmodel import Session, col, select
 
@@ -83,9 +84,23 @@ def needs_notice(session: Session, person_id: int) -> bool:
 
 
 def mark_noticed(session: Session, person_id: int, moment: datetime | None = None) -> None:
-    row = session.get(PersonPrivacy, person_id) or PersonPrivacy(person_id=person_id)
-    row.notice_sent_at = row.notice_sent_at or moment or clock_now()
-    session.add(row)
+    """Record the first notice, once, even when two messages to the same person are sent at
+    the same moment (two clicks, two lazy listeners): an upsert, so neither transaction fails
+    on the other's row."""
+    when = moment or clock_now()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(PersonPrivacy)
+        .values(person_id=person_id, notice_sent_at=when)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
+    session.execute(
+        update(PersonPrivacy)
+        .where(col(PersonPrivacy.person_id) == person_id)
+        .where(col(PersonPrivacy.notice_sent_at).is_(None))
+        .values(notice_sent_at=when)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def with_first_contact_notice(

@@ -18,7 +18,8 @@ from storage.scheduling_models import OutboxMessage
 
 DIGEST_KIND = "digest"
 FAILURE_REPORT_KIND = "delivery_failures"
-# A digest holds at most this many items; Slack allows 50 blocks in a message.
+# A digest holds at most this many items (to stay readable), and fewer when the platform's
+# message limit is reached first (`BuildContext.fits`).
 DIGEST_ITEMS_MAX = 8
 
 
@@ -27,25 +28,35 @@ def digest(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
         select(OutboxMessage).where(col(OutboxMessage.id).in_(payload.get("items", [])))
     ).all()
     messages = [m for m in (ctx.build(row.kind, row.payload) for row in items) if m is not None]
-    return digest_message(ctx, messages)
+    found = digest_message(ctx, messages)
+    return found[0] if found else None
 
 
-def digest_message(ctx: BuildContext, messages: Sequence[ui.Message]) -> ui.Message | None:
-    """Several nudges as one message; each keeps its text and the button that resolves it."""
+def digest_message(
+    ctx: BuildContext, messages: Sequence[ui.Message]
+) -> tuple[ui.Message, int] | None:
+    """Several nudges as one message; each keeps its text and the button that resolves it.
+    Returns the message and how many of `messages` it holds (the first ones): as many as fit
+    the platform's limits, at most DIGEST_ITEMS_MAX; the rest are counted in a last line and
+    stay queued (delivery sends them later)."""
     if not messages:
         return None
     t = ctx.t
-    parts: list[ui.Part] = [
-        ui.Heading(t("scheduler.digest.heading")),
-        ui.Text(t("scheduler.digest.intro", count=len(messages))),
-    ]
-    for message in messages[:DIGEST_ITEMS_MAX]:
-        parts.append(ui.Divider())
-        for part in message.parts:
-            parts.append(ui.Text(f"*{part.text}*") if isinstance(part, ui.Heading) else part)
-    if len(messages) > DIGEST_ITEMS_MAX:
-        parts.append(ui.Note(t("scheduler.digest.more", count=len(messages) - DIGEST_ITEMS_MAX)))
-    return ui.Message(text=t("scheduler.digest.text", count=len(messages)), parts=tuple(parts))
+
+    def digest(shown: int) -> ui.Message:
+        parts: list[ui.Part] = [
+            ui.Heading(t("scheduler.digest.heading")),
+            ui.Text(t("scheduler.digest.intro", count=shown)),
+        ]
+        for message in messages[:shown]:
+            parts.append(ui.Divider())
+            for part in message.parts:
+                parts.append(ui.Text(f"*{part.text}*") if isinstance(part, ui.Heading) else part)
+        if len(messages) > shown:
+            parts.append(ui.Note(t("scheduler.digest.more", count=len(messages) - shown)))
+        return ui.Message(text=t("scheduler.digest.text", count=shown), parts=tuple(parts))
+
+    return ui.fit_items(digest, min(len(messages), DIGEST_ITEMS_MAX), ctx.fits)
 
 
 def failures(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
@@ -65,11 +76,18 @@ def failures(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None
         lines.append(
             t("scheduler.failures.line", who=who, what=row.kind, error=row.last_error or "?")
         )
-    return ui.Message(
-        text=t("scheduler.failures.text", count=len(rows)),
-        parts=(
-            ui.Heading(t("scheduler.failures.heading")),
-            ui.Text("\n".join(lines)),
-            ui.Note(t("scheduler.failures.note")),
-        ),
-    )
+
+    def report(shown: int) -> ui.Message:
+        listed = lines[:shown]
+        if len(lines) > shown:
+            listed.append(t("scheduler.failures.more", count=len(lines) - shown))
+        return ui.Message(
+            text=t("scheduler.failures.text", count=len(rows)),
+            parts=(
+                ui.Heading(t("scheduler.failures.heading")),
+                ui.Text("\n".join(listed)),
+                ui.Note(t("scheduler.failures.note")),
+            ),
+        )
+
+    return ui.fit_items(report, len(lines), ctx.fits)[0]

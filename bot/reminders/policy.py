@@ -36,6 +36,7 @@ class ReminderPolicy:
     theme_invite_days_before: int
     lease_seconds: int
     max_attempts: int
+    max_rate_limited: int
     backoff_first_seconds: float
     backoff_max_seconds: float
     per_channel_seconds: float
@@ -84,6 +85,7 @@ def reminder_policy(policy: Policy | None = None) -> ReminderPolicy:
         theme_invite_days_before=int(themes["invite_days_before"]),
         lease_seconds=int(delivery["lease_seconds"]),
         max_attempts=int(delivery["max_attempts"]),
+        max_rate_limited=int(delivery["max_rate_limited"]),
         backoff_first_seconds=float(delivery["backoff_first_seconds"]),
         backoff_max_seconds=float(delivery["backoff_max_seconds"]),
         per_channel_seconds=float(delivery["per_channel_seconds"]),

@@ -46,12 +46,16 @@ def my_results(session: Session, person: Person, ctx: HomeContext) -> list[ui.Pa
         parts.append(ui.Text("\n".join(lines)))
     else:
         parts.append(ui.Note(t("showcase.home.none")))
-    parts.append(
-        ui.Buttons(
-            (ui.Button(t("showcase.button.share"), actions.RESULT_OPEN, "", "primary"),),
-            id="home-results",
+    # Offered only where it would not be refused: sharing needs a network that runs today.
+    if showcase.networks_for_poster(session, person.id or 0, ctx.today):
+        parts.append(
+            ui.Buttons(
+                (ui.Button(t("showcase.button.share"), actions.RESULT_OPEN, "", "primary"),),
+                id="home-results",
+            )
         )
-    )
+    else:
+        parts.append(ui.Note(t("showcase.refusal.no_networks")))
     return parts
 
 

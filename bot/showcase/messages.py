@@ -207,13 +207,17 @@ class DigestItem:
     recognised: tuple[str, ...]
 
 
-def result_digest(t: Translator, items: Sequence[DigestItem], outbox_id: int | None) -> ui.Message:
-    """A department's weekly digest: each result short, with its own "Anerkend"."""
+def result_digest(
+    t: Translator, items: Sequence[DigestItem], outbox_id: int | None, shown: int | None = None
+) -> ui.Message:
+    """A department's weekly digest: each result short, with its own "Anerkend"; the first
+    `shown` of them (all by default) and a line counting the rest."""
+    shown = len(items) if shown is None else shown
     parts: list[ui.Part] = [
         ui.Heading(t("showcase.digest.heading")),
         ui.Text(t("showcase.digest.intro", count=len(items))),
     ]
-    for item in items:
+    for item in items[:shown]:
         line = recognised_line(t, item.recognised)
         text = t(
             "showcase.digest.item",
@@ -234,6 +238,8 @@ def result_digest(t: Translator, items: Sequence[DigestItem], outbox_id: int | N
                 id=f"digest-result-{item.result.id}",
             )
         )
+    if shown < len(items):
+        parts.append(ui.Note(t("showcase.digest.more", count=len(items) - shown)))
     return ui.Message(text=t("showcase.digest.text", count=len(items)), parts=tuple(parts))
 
 

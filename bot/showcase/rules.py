@@ -175,7 +175,11 @@ def result_digest(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message |
     items = digest_items(ctx.session, [int(i) for i in payload.get("post_ids", [])])
     if not items:
         return None
-    return messages.result_digest(ctx.t, items, ctx.outbox_id)
+    return ui.fit_items(
+        lambda shown: messages.result_digest(ctx.t, items, ctx.outbox_id, shown),
+        len(items),
+        ctx.fits,
+    )[0]
 
 
 # --- undelivered copies, for the secretariat ------------------------------------------------

@@ -20,6 +20,11 @@ HEADER_MAX = 150
 BUTTON_TEXT_MAX = 75
 OPTION_TEXT_MAX = 75
 OPTIONS_MAX = 100
+# https://api.slack.com/reference/block-kit/blocks: up to 50 blocks in a message, 100 in a
+# modal or Home; chat.postMessage refuses text over 40,000 characters (msg_too_long).
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+MESSAGE_TEXT_MAX = 40_000
 _SUFFIX = re.compile(r"#\d+$")
 
 
@@ -124,6 +129,15 @@ def render_message(message: ui.Message) -> dict[str, Any]:
     if message.metadata:
         rendered["metadata"] = {"event_type": "netvaerk", "event_payload": message.metadata}
     return rendered
+
+
+def fits(message: ui.Message) -> bool:
+    """Whether Slack takes `message` as one message (the answer behind `ui.Fits`)."""
+    rendered = render_message(message)
+    return (
+        len(rendered.get("blocks", ())) <= MESSAGE_BLOCKS_MAX
+        and len(rendered["text"]) <= MESSAGE_TEXT_MAX
+    )
 
 
 # --- forms ----------------------------------------------------------------------------------

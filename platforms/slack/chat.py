@@ -30,6 +30,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core import ui
 from bot.core.chat import DeliveryError, Failure, Sent
 from bot.core.settings import Settings
+from platforms.slack import blocks as slack_blocks
 from platforms.slack.blocks import render_message
 from platforms.slack.identity import PLATFORM
 
@@ -243,6 +244,9 @@ class SlackChat:
             if not cursor:
                 break
         return None
+
+    def fits(self, message: ui.Message) -> bool:
+        return slack_blocks.fits(message)
 
     def mention(self, user_id: str) -> str:
         return f"<@{user_id}>"

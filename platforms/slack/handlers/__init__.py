@@ -15,6 +15,7 @@ from platforms.slack.handlers import (
     checklist,
     command,
     context,
+    edge,
     errors,
     home,
     meetings,
@@ -41,6 +42,8 @@ FEATURES = (
 
 def register(app: App, deps: Deps) -> None:
     context.install(app, deps)
+    app.use(edge.reply_without_response_url)  # before anything may answer
+    app.use(edge.check_values(deps))
     errors.register(app)
     for feature in FEATURES:
         feature.register(app)

@@ -31,10 +31,12 @@ log = logging.getLogger("netvaerk.errors")
 FAILED = "answer_failed"  # in the context of a request whose answer failed
 
 
-def log_failure(body: dict[str, Any], error: Exception) -> None:
-    kind = body.get("type") or body.get("command") or "unknown"
+def log_failure(body: Any, error: Exception) -> None:
+    kind = (body.get("type") or body.get("command")) if isinstance(body, dict) else None
     mark_failed()  # the request's figures and log line count it as an error
-    log.error("a %s request failed: %s", kind, type(error).__name__, exc_info=error)
+    log.error(
+        "a %s request failed: %s", str(kind or "unknown")[:40], type(error).__name__, exc_info=error
+    )
 
 
 def _text_for(deps: Deps, actor: Actor, error: Exception) -> str:
