@@ -316,9 +316,9 @@ class Delivery:
             mention=lambda person: self._mention(session, person),
         )
 
-    def _mention(self, session: Session, person: Person) -> str:
+    def _mention(self, session: Session, person: Person) -> ui.Rich:
         found = identity.user_id(session, person.id or 0, self.transport.platform)
-        return self.transport.mention(found) if found else person.name
+        return ui.mention(person.id or 0, person.name, found)
 
     def _decide_capped(
         self,

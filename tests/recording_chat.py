@@ -32,8 +32,5 @@ class RecordingChat:
     def find(self, to: str, key: str, value: str, since: datetime) -> Sent | None:
         return None
 
-    def mention(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
     def fits(self, message: ui.Message) -> bool:
         return True

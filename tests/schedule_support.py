@@ -238,9 +238,6 @@ class RecordingTransport:
                 return Sent(channel=f"D{to}", ts="1.000")
         return None
 
-    def mention(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
 
 def tick_at(deps: Deps, transport: Any, moment: datetime) -> None:
     """One planner + delivery pass at `moment`, with a clock that moves while delivery waits."""

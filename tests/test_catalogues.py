@@ -6,6 +6,7 @@ import string
 
 import pytest
 
+from bot.core import ui
 from bot.core.i18n import LANGUAGES, Translator, catalogue, normalise_language, t
 
 
@@ -37,4 +38,5 @@ def test_language_resolution() -> None:
     assert normalise_language("de-DE") is None
     assert normalise_language(None) is None
     assert Translator("sv").language == "da"
-    assert t("en", "help.intro").startswith("*Netværksbot* helps")
+    assert t("en", "help.intro").startswith("Netværksbot helps")
+    assert t("en", "help.intro").spans[0] == ui.Bold((ui.Plain("Netværksbot"),))

@@ -30,6 +30,7 @@ from bot.home.sections import HomeContext, build_home
 from bot.privacy.domain import erase_person, export_person, retention_policy, run_retention
 from bot.secretariat import report
 from netvaerk.features import registry
+from platforms.slack.blocks import mrkdwn
 from storage.checklist_models import ChecklistAnswer, ChecklistRound
 from storage.db import Database
 from storage.models import AuditEntry, Department, Person
@@ -39,6 +40,11 @@ from tests.schedule_support import make_deps
 
 NOW = datetime(2027, 3, 1, 9, tzinfo=UTC)
 SECRET_NOTE = "Jeg vil tale med Anne om timerne"
+
+
+def _mrkdwn(parts: list[ui.Part]) -> str:
+    """The parts' texts as Slack shows them (formatting included)."""
+    return "\n".join(mrkdwn(getattr(p, "text", "")) for p in parts)
 
 
 def _round(db: Database, person: Person, answers: dict[int, str], note: str | None = None) -> int:
@@ -121,7 +127,7 @@ def test_the_summary_shows_the_change_since_last_round_and_a_button_per_gap(db: 
         with db.session() as s:
             state = checklist.state_of(s, s.get(ChecklistRound, rid))  # type: ignore[arg-type]
         message = flow.summary(org.lars, state)
-    text = "\n".join(getattr(p, "text", "") for p in message.parts)
+    text = "\n".join(mrkdwn(getattr(p, "text", "")) for p in message.parts)
     assert "*1) Ledertalenter* – Ja _(Sidst: Delvist → nu: Ja)_" in text
     assert "*5) Interesse* – Delvist _(Sidst: Ikke endnu → nu: Delvist)_" in text
     assert "*10) PULS-samtaler* – Sprunget over" in text
@@ -134,7 +140,7 @@ def test_the_point_message_uses_the_seeds_words() -> None:
     t = Translator("da")
     state = RoundState(ChecklistRound(id=7, person_id=1), {})
     message = checklist_messages.point_message(t, state, 5)
-    text = "\n".join(getattr(p, "text", "") for p in message.parts)
+    text = "\n".join(mrkdwn(getattr(p, "text", "")) for p in message.parts)
     assert (
         "5) udviser interesse for medarbejderens netværksledelse, netværksdeltagelse og "
         "netværksarbejde" in text
@@ -159,10 +165,14 @@ def test_aggregate_threshold_at_4_and_5_respondents() -> None:
     assert by_name["By og Miljø"].counts[3] == {"partly": 5}
     assert by_name["Kultur"].counts is None  # 4 answers: "for få svar"
     assert five.overall.counts is not None and five.overall.counts[1] == {"partly": 5, "yes": 4}
-    text = "\n".join(getattr(p, "text", "") for p in aggregate_parts(Translator("da"), five))
+    text = "\n".join(
+        mrkdwn(getattr(p, "text", "")) for p in aggregate_parts(Translator("da"), five)
+    )
     assert "• *Kultur*: for få svar" in text
     assert "• *By og Miljø* (5 svar): flest huller i" in text
-    text4 = "\n".join(getattr(p, "text", "") for p in aggregate_parts(Translator("da"), four))
+    text4 = "\n".join(
+        mrkdwn(getattr(p, "text", "")) for p in aggregate_parts(Translator("da"), four)
+    )
     assert "for få svar" in text4 and "Delvist" not in text4
 
 
@@ -210,7 +220,7 @@ def test_aggregate_from_the_database_at_4_and_5(db: Database, count: int) -> Non
                 Translator("da"), "Europe/Copenhagen", NOW, retention_policy(), registry().home
             )
             home = build_home(s, s.get(Person, org.ida.id), ctx)
-    text = "\n".join(getattr(p, "text", "") for p in parts)
+    text = "\n".join(mrkdwn(getattr(p, "text", "")) for p in parts)
     home_text = json.dumps([getattr(p, "text", "") for p in home], ensure_ascii=False)
     assert SECRET_NOTE not in home_text
     if count == 4:

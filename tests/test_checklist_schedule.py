@@ -19,6 +19,7 @@ from bot.core.due import BuildContext
 from bot.core.i18n import Translator
 from bot.reminders import puls
 from bot.reminders.policy import reminder_policy
+from platforms.slack.blocks import mrkdwn
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus
@@ -181,7 +182,7 @@ def test_the_monthly_interest_message_only_with_news(
         assert lars is not None
         message = interest.interest_message(s, Translator("da"), lars, now())
     assert message is not None
-    text = "\n".join(getattr(p, "text", "") for p in message.parts)
+    text = "\n".join(mrkdwn(getattr(p, "text", "")) for p in message.parts)
     assert "*Anne Jensen* leder netværket *Klimatilpasning*" in text
     assert "– Skybrudsplan for Hyldagerparken (tirsdag d. 20. april 2027)" in text
     assert "*Spørg fx:*" in text
@@ -211,7 +212,7 @@ def test_puls_talking_points_reach_the_next_puls_reminder(db: Database) -> None:
         )
         message = puls.puls_manager(ctx, {"talk_id": talk.id, "talk_date": "2027-04-15"})
     assert message is not None
-    text = "\n".join(p.text for p in message.parts if isinstance(p, ui.Text))
+    text = "\n".join(mrkdwn(p.text) for p in message.parts if isinstance(p, ui.Text))
     assert (
         "*Dine egne punkter til samtalen:*\n• Kompetenceudvikling: facilitering i afdelingen"
         in text

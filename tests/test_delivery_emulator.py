@@ -199,9 +199,6 @@ class _DiesAfterSending:
     def find(self, to: str, key: str, value: str, since: Any) -> Sent | None:
         return self.inner.find(to, key, value, since)
 
-    def mention(self, user_id: str) -> str:
-        return self.inner.mention(user_id)
-
     def fits(self, message: ui.Message) -> bool:
         return self.inner.fits(message)
 

@@ -68,9 +68,6 @@ class Channels:
                 return Sent(to, f"{n}.0")
         return None
 
-    def mention(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
     def fits(self, message: ui.Message) -> bool:
         return True
 

@@ -15,6 +15,7 @@ from bot.core.due import BuildContext
 from bot.core.working_calendar import WorkingCalendar
 from bot.meetings import domain as meetings
 from bot.showcase import domain as showcase
+from platforms.slack.blocks import mrkdwn
 from storage.db import Database
 from storage.models import Department, Network, Person
 from storage.showcase_models import DepartmentShowcase, MeetingAnswer
@@ -150,7 +151,7 @@ def test_no_prompt_without_news_and_no_follow_up_without_an_invitation(db: Datab
             _context(s, org.lars, cph(2027, 3, 24, 9), db), row.payload
         )
     assert message is not None
-    lines = [p.text for p in message.parts if hasattr(p, "text")]
+    lines = [mrkdwn(p.text) for p in message.parts if hasattr(p, "text")]  # as Slack shows them
     assert (
         "*Anne Jensen* – leder *Klimatilpasning*\n"
         "• Nyt resultat: Skybrudsplan (fredag d. 19. marts 2027)" in lines

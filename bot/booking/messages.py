@@ -51,7 +51,11 @@ def proposal(
     ]
     if conversation.note:
         parts.append(
-            ui.Text(f"*{t('booking.proposal.note', name=proposer.name)}*\n{conversation.note}")
+            ui.Text(
+                ui.concat(
+                    ui.bold(t("booking.proposal.note", name=proposer.name)), "\n", conversation.note
+                )
+            )
         )
     ref = f"{conversation.id}:{conversation.revision}"
     times = [
@@ -86,14 +90,13 @@ def proposal(
 def proposal_sent(
     t: Translator, conversation: Conversation, recipient: Person, tz: str
 ) -> ui.Message:
-    times = "\n".join(
-        f"• {format_datetime(datetime.fromisoformat(p), t.language, tz)}"
-        for p in conversation.proposals
+    times = ui.bullets(
+        format_datetime(datetime.fromisoformat(p), t.language, tz) for p in conversation.proposals
     )
     text = t("booking.proposal.sent", name=recipient.name)
     return ui.Message(
         text=text,
-        parts=(ui.Text(text), ui.Text(f"{t('booking.proposal.sent_times')}\n{times}")),
+        parts=(ui.Text(text), ui.Text(ui.join("\n", (t("booking.proposal.sent_times"), times)))),
     )
 
 

@@ -345,7 +345,7 @@ def booking_nudge(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message |
         text=t("scheduler.booking.nudge.text", employee=employee.name),
         parts=(
             ui.Heading(t("scheduler.booking.nudge.heading", employee=employee.name)),
-            ui.Text("\n\n".join(lines)),
+            ui.Text(ui.join("\n\n", lines)),
             ui.Buttons(
                 (
                     ui.Button(
@@ -404,7 +404,7 @@ def escalation(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | No
         parts=(
             ui.Heading(t("scheduler.escalation.heading")),
             ui.Text(t("scheduler.escalation.intro", max=ctx.policy.booking_max)),
-            ui.Text("\n".join(lines)),
+            ui.Text(ui.join("\n", lines)),
             ui.Note(t("scheduler.escalation.note")),
         ),
     )

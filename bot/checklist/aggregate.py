@@ -138,13 +138,16 @@ def aggregate_parts(t: Translator, result: Aggregate, k: int = K_ANONYMITY) -> l
     parts.append(ui.Text(t("checklist.aggregate.respondents", count=overall.respondents)))
     parts.append(
         ui.Text(
-            "\n".join(
-                t(
-                    "checklist.aggregate.point_line",
-                    point=f"{p}) {t(f'checklist.short.{p}')}",
-                    counts=_counts_text(t, overall.counts[p]),
-                )
-                for p in POINTS
+            ui.join(
+                "\n",
+                (
+                    t(
+                        "checklist.aggregate.point_line",
+                        point=f"{p}) {t(f'checklist.short.{p}')}",
+                        counts=_counts_text(t, overall.counts[p]),
+                    )
+                    for p in POINTS
+                ),
             )
         )
     )
@@ -168,7 +171,7 @@ def aggregate_parts(t: Translator, result: Aggregate, k: int = K_ANONYMITY) -> l
             lines.append(
                 t("checklist.aggregate.department_none", name=name, count=group.respondents)
             )
-    parts.append(ui.Text("\n".join(lines)))
+    parts.append(ui.Text(ui.join("\n", lines)))
     return parts
 
 
@@ -213,7 +216,7 @@ def manager_section(session: Session, person: Person, ctx: HomeContext) -> list[
             if i == 1:
                 lines.append(t("checklist.home.history"))
             lines.append(t(key, date=day, counts=_counts_text(t, counts)))
-        parts.append(ui.Text("\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", lines)))
     if current is None:
         parts.append(
             ui.Buttons(

@@ -167,7 +167,7 @@ class ChecklistFlow:
         if employee is None or not employee.active:
             who = args.split()[0][:_SHOWN_MAX]
             unknown = actor.t("checklist.talent.unknown_person", who=who)
-            return unknown + "\n" + actor.t("checklist.talent.usage")
+            return ui.join("\n", (unknown, actor.t("checklist.talent.usage")))
         self.nominate(me, employee, args.partition(" ")[2].strip() or None, tell=False)
         return actor.t("checklist.talent.done", name=employee.name)
 

@@ -92,7 +92,7 @@ def interest_message(
     parts: list[ui.Part] = [
         ui.Heading(t("checklist.interest.heading")),
         ui.Text(t("checklist.interest.intro")),
-        ui.Text("\n".join(lines)),
+        ui.Text(ui.join("\n", lines)),
     ]
     if not posts:
         parts.append(ui.Note(t("checklist.interest.nothing")))

@@ -33,7 +33,7 @@ def point_message(t: Translator, state: RoundState, point: int) -> ui.Message:
     if point == 1 and not state.answered:
         parts.append(ui.Text(t("checklist.round.intro")))
     parts += [
-        ui.Text(f"{t('checklist.point.lead')}\n*{t(f'checklist.point.{point}')}*"),
+        ui.Text(ui.concat(t("checklist.point.lead"), "\n", ui.bold(t(f"checklist.point.{point}")))),
         ui.Text(t("checklist.round.question")),
     ]
     current, note = state.answer_of(point), state.note_of(point)
@@ -43,7 +43,7 @@ def point_message(t: Translator, state: RoundState, point: int) -> ui.Message:
             lines.append(t("checklist.round.your_answer", answer=t(f"checklist.answer.{current}")))
         if note:
             lines.append(t("checklist.round.your_note", note=note))
-        parts.append(ui.Note("\n".join(lines)))
+        parts.append(ui.Note(ui.join("\n", lines)))
     parts.append(
         ui.Buttons(
             tuple(
@@ -121,19 +121,23 @@ def summary(
         )
         change = found.get(point)
         if change is not None:
-            line += " " + t(
-                "checklist.summary.change",
-                before=t(f"checklist.answer_short.{change.before}"),
-                now=t(f"checklist.answer_short.{change.now}"),
+            line = ui.concat(
+                line,
+                " ",
+                t(
+                    "checklist.summary.change",
+                    before=t(f"checklist.answer_short.{change.before}"),
+                    now=t(f"checklist.answer_short.{change.now}"),
+                ),
             )
         note = state.note_of(point)
         if note:
-            line += "\n" + t("checklist.summary.note", note=note)
+            line = ui.concat(line, "\n", t("checklist.summary.note", note=note))
         lines.append(line)
     parts: list[ui.Part] = [
         ui.Heading(t("checklist.summary.heading")),
         ui.Text(t("checklist.summary.intro")),
-        ui.Text("\n".join(lines)),
+        ui.Text(ui.join("\n", lines)),
     ]
     if previous is not None and previous_date is not None:
         up, down = trend(list(found.values()))
@@ -201,7 +205,7 @@ def note_form(
         submit=t("checklist.note_form.submit"),
         close=t("checklist.note_form.close"),
         items=(
-            ui.Text(f"*{t(f'checklist.point.{point}')}*"),
+            ui.Text(ui.bold(t(f"checklist.point.{point}"))),
             ui.TextInput(
                 id=NOTE_FIELD,
                 label=t("checklist.note_form.label"),

@@ -64,7 +64,7 @@ def talking_points(session: Session, t: Translator, talk: PulsTalk, tz: str) -> 
     notes = notes_for_talk(session, talk, tz)
     if not notes:
         return []
-    return [ui.Text(t("checklist.puls.points", lines="\n".join(f"• {n.text}" for n in notes)))]
+    return [ui.Text(t("checklist.puls.points", lines=ui.bullets(n.text for n in notes)))]
 
 
 def puls_form(

@@ -52,7 +52,7 @@ def open_networks(session: Session, today: date) -> list[Network]:
     )
 
 
-def networks_text(session: Session, t: Translator, today: date) -> str:
+def networks_text(session: Session, t: Translator, today: date) -> ui.Rich:
     networks = open_networks(session, today)
     if not networks:
         return t("checklist.recommend.list_none")
@@ -67,7 +67,7 @@ def networks_text(session: Session, t: Translator, today: date) -> str:
                 leader=leader.name if leader else "–",
             )
         )
-    return "\n".join(lines)
+    return ui.join("\n", lines)
 
 
 def _store(
@@ -323,7 +323,7 @@ def present_message(
         ui.Text(t("checklist.present.body", manager=manager.name, networks=employee_networks)),
     ]
     if note:
-        parts.append(ui.Text(f"> {note}"))
+        parts.append(ui.Text(ui.quote(note)))
     parts.append(
         ui.Buttons(
             (

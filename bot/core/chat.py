@@ -88,10 +88,6 @@ class ChatPort(Protocol):
         an unknown outcome, whether the earlier attempt got through."""
         ...
 
-    def mention(self, user_id: str) -> str:
-        """How the platform writes a mention of the person with `user_id` in message text."""
-        ...
-
     def fits(self, message: ui.Message) -> bool:
         """Whether the platform takes `message` as one message (its block and text limits);
         builders of messages that grow with data ask through `BuildContext.fits`."""

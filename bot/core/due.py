@@ -113,8 +113,8 @@ class PlanWindow:
 Rule = Callable[[Session, PlanWindow], Iterable[Due]]
 
 
-def _by_name(person: Person) -> str:
-    return person.name
+def _by_name(person: Person) -> ui.Rich:
+    return ui.mention(person.id or 0, person.name)
 
 
 @dataclass
@@ -135,8 +135,9 @@ class BuildContext:
     outbox_id: int | None = None
     # Whether a message fits the platform it goes to (delivery asks its transport).
     fits: ui.Fits = ui.fits_anywhere
-    # How the platform the message goes to mentions a person (a preview has none: the name).
-    mention: Callable[[Person], str] = _by_name
+    # A person as a mention, with their id on the platform the message goes to (a preview has
+    # none: the renderer writes the name).
+    mention: Callable[[Person], ui.Rich] = _by_name
 
     @property
     def t(self) -> Translator:

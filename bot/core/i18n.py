@@ -2,6 +2,9 @@
 
 Each feature owns one TOML file per language; nested tables become dotted keys
 (`[booking.error] past = "…"` → `booking.error.past`). Danish is the default language.
+
+Texts are written in the neutral markup of bot/core/markup.py and come back as `ui.Rich`: the
+parts each platform renders, with placeholder values always plain text.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from bot.core import ui
+from bot.core.markup import fill, parse
 
 CATALOGUE_DIR = Path(__file__).parent.parent / "catalogue"
 LANGUAGES = ("da", "en")
@@ -41,13 +47,13 @@ def normalise_language(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def t(language: str | None, key: str, /, **values: object) -> str:
-    """The text for `key` in `language`, with `{placeholders}` filled in."""
+def t(language: str | None, key: str, /, **values: object) -> ui.Rich:
+    """The text for `key` in `language`, with `{placeholders}` filled in as plain text."""
     lang = normalise_language(language) or DEFAULT_LANGUAGE
     text = catalogue(lang).get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE)[key]
-    return text.format(**values) if values else text
+    return fill(parse(text), values)
 
 
 class Translator:
@@ -56,5 +62,5 @@ class Translator:
     def __init__(self, language: str | None) -> None:
         self.language = normalise_language(language) or DEFAULT_LANGUAGE
 
-    def __call__(self, key: str, /, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> ui.Rich:
         return t(self.language, key, **values)

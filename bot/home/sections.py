@@ -226,7 +226,7 @@ def _secretariat_urgent(session: Session, ctx: HomeContext) -> list[ui.Part]:
     if escalated:
         lines = [t("home.secretariat.escalation_line", employee=e, manager=m) for e, m in escalated]
         parts.append(ui.Text(t("home.secretariat.escalations", count=len(lines))))
-        parts.append(ui.Text("\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", lines)))
     failed = failed_deliveries(session)
     if failed:
         parts.append(ui.Text(t("home.secretariat.failed", count=len(failed))))
@@ -308,7 +308,7 @@ def _my_networks(session: Session, person: Person, ctx: HomeContext) -> list[ui.
         ]
         if network.start_date or network.end_date:
             facts.append((t("home.networks.period"), _period(ctx, network)))
-        parts.append(ui.Text(f"*{network.name}*\n{network.theme}"))
+        parts.append(ui.Text(ui.concat(ui.bold(network.name), "\n", network.theme)))
         parts.append(ui.Facts(tuple(facts)))
     parts += _run(HomeSlot.MY_NETWORKS, session, person, ctx)
     return parts
@@ -434,15 +434,15 @@ def _my_employees(session: Session, person: Person, ctx: HomeContext) -> list[ui
                     date=ctx.date(talk.talk_date),
                 )
             )
-        parts.append(ui.Text(t("home.employees.puls_heading") + "\n" + "\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", (t("home.employees.puls_heading"), *lines))))
     meetings = _department_meetings(session, pid, ctx)
     if meetings:
-        parts.append(ui.Text(t("home.employees.meetings_heading") + "\n" + "\n".join(meetings)))
+        parts.append(ui.Text(ui.join("\n", (t("home.employees.meetings_heading"), *meetings))))
     parts += _run(HomeSlot.MY_EMPLOYEES, session, person, ctx)
     return parts
 
 
-def _department_meetings(session: Session, manager_id: int, ctx: HomeContext) -> list[str]:
+def _department_meetings(session: Session, manager_id: int, ctx: HomeContext) -> list[ui.Rich]:
     t = ctx.t
     ids = set(
         session.exec(
@@ -576,7 +576,7 @@ def _secretariat_overview(session: Session, person: Person, ctx: HomeContext) ->
             )
             for name, c in counts.items()
         ]
-        parts.append(ui.Text(t("home.secretariat.departments") + "\n" + "\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", (t("home.secretariat.departments"), *lines))))
     proposals = session.exec(
         select(ThemeProposal).order_by(col(ThemeProposal.created_at).desc()).limit(PROPOSALS_SHOWN)
     ).all()
@@ -591,7 +591,7 @@ def _secretariat_overview(session: Session, person: Person, ctx: HomeContext) ->
                     text=_short(proposal.text, 200),
                 )
             )
-        parts.append(ui.Text(t("home.secretariat.proposals") + "\n" + "\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", (t("home.secretariat.proposals"), *lines))))
     parts += _run(HomeSlot.SECRETARIAT, session, person, ctx)
     parts.append(ui.Heading(t("home.secretariat.network_list")))
     member_counts = Counter(session.exec(select(NetworkMember.network_id)).all())

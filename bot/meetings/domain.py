@@ -40,7 +40,7 @@ from bot.core.refusal import Refusal
 from bot.core.working_calendar import WorkingCalendar
 from bot.organisation.people import networks_of
 from bot.showcase import domain as showcase
-from bot.showcase.messages import escape, first_name
+from bot.showcase.messages import first_name
 from bot.showcase.rules import setting
 from storage.models import Department, Network, Person
 from storage.showcase_models import (
@@ -362,16 +362,16 @@ def _mine(session: Session, department_id: int, recipient_id: int, items: list[A
     ]
 
 
-def _reasons(t: Translator, item: Presentable) -> list[str]:
+def _reasons(t: Translator, item: Presentable) -> list[ui.Rich]:
     lines = [
         t(
             "showcase.meeting.prompt.result",
-            title=escape(r.title),
+            title=r.title,
             date=format_date(r.posted_on, t.language),
         )
         for r in item.results[:RESULTS_PER_PERSON]
     ]
-    lines += [t("showcase.meeting.prompt.started", network=escape(name)) for name in item.started]
+    lines += [t("showcase.meeting.prompt.started", network=name) for name in item.started]
     if item.not_invited_since is not None:
         key = "never_invited" if item.never_invited else "not_invited"
         lines.append(
@@ -414,11 +414,11 @@ def meeting_prompt(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message 
         ui.Text(t("showcase.meeting.prompt.intro", when=when, department=department.name)),
     ]
     for item in items[:PEOPLE_SHOWN]:
-        roles = ", ".join(
-            t(f"showcase.meeting.role.{role}", network=escape(name)) for name, role in item.roles
+        roles = ui.join(
+            ", ", (t(f"showcase.meeting.role.{role}", network=name) for name, role in item.roles)
         )
         lines = [t("showcase.meeting.prompt.person", name=item.person.name, roles=roles)]
-        parts += [ui.Divider(), ui.Text("\n".join(lines + _reasons(t, item)))]
+        parts += [ui.Divider(), ui.Text(ui.join("\n", lines + _reasons(t, item)))]
         status = invited.get(item.person.id or 0)
         if status is not None:
             parts.append(ui.Note(t(f"showcase.meeting.invitation_status.{status}")))

@@ -85,7 +85,7 @@ class MeetingFlow:
                 lines.append(
                     t("showcase.department.join_failed", channel=department.channel, reason=reason)
                 )
-        self.notifier.send(actor, messages.answered("\n".join(lines)))
+        self.notifier.send(actor, messages.answered(ui.join("\n", lines)))
 
     # --- the meeting -----------------------------------------------------------------------
 

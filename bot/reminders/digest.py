@@ -51,7 +51,7 @@ def digest_message(
         for message in messages[:shown]:
             parts.append(ui.Divider())
             for part in message.parts:
-                parts.append(ui.Text(f"*{part.text}*") if isinstance(part, ui.Heading) else part)
+                parts.append(ui.Text(ui.bold(part.text)) if isinstance(part, ui.Heading) else part)
         if len(messages) > shown:
             parts.append(ui.Note(t("scheduler.digest.more", count=len(messages) - shown)))
         return ui.Message(text=t("scheduler.digest.text", count=shown), parts=tuple(parts))
@@ -85,7 +85,7 @@ def failures(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None
             text=t("scheduler.failures.text", count=len(rows)),
             parts=(
                 ui.Heading(t("scheduler.failures.heading")),
-                ui.Text("\n".join(listed)),
+                ui.Text(ui.join("\n", listed)),
                 ui.Note(t("scheduler.failures.note")),
             ),
         )

@@ -97,8 +97,8 @@ def pause(deps: Deps, uow: UnitOfWork, actor: Actor, words: list[str], moment: d
         with uow as session:
             pauses = snooze.pauses_of(session, person_id, moment)
         if not pauses:
-            return t("scheduler.pause.none") + "\n" + t("scheduler.pause.usage")
-        return "\n".join(_pause_line(actor, p.starts_at, p.until, tz) for p in pauses)
+            return ui.join("\n", (t("scheduler.pause.none"), t("scheduler.pause.usage")))
+        return ui.join("\n", (_pause_line(actor, p.starts_at, p.until, tz) for p in pauses))
     if words[0].lower() in _END_WORDS:
         with uow as session:
             ended = snooze.end_pauses(session, person_id, moment)

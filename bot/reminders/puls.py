@@ -178,7 +178,7 @@ def _when(ctx: BuildContext, talk: PulsTalk) -> str:
     return ctx.t("scheduler.puls.when_time", date=day, time=talk.talk_time.strftime("%H:%M"))
 
 
-def _roles(ctx: BuildContext, employee_id: int) -> list[str]:
+def _roles(ctx: BuildContext, employee_id: int) -> list[ui.Rich]:
     lines = []
     for network in networks_of(ctx.session, employee_id):
         role = "leader" if network.leader_id == employee_id else "participant"
@@ -210,7 +210,7 @@ def puls_manager(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | 
         ui.Heading(t("scheduler.puls.manager.heading", employee=employee.name)),
         ui.Text(t("scheduler.puls.manager.intro", employee=employee.name, when=when)),
         ui.Text(
-            t("scheduler.puls.networks", lines="\n".join(f"• {line}" for line in roles))
+            t("scheduler.puls.networks", lines=ui.bullets(roles))
             if roles
             else t("scheduler.puls.no_networks", employee=employee.name)
         ),
@@ -225,8 +225,8 @@ def puls_manager(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | 
     since = ctx.now - timedelta(days=ctx.policy.puls_results_days)
     results = recent_results(ctx.session, talk.employee_id, since)
     if results:
-        lines = "\n".join(
-            f"• {r.title} ({format_date(r.posted_on, ctx.language)})" for r in results[:10]
+        lines = ui.bullets(
+            f"{r.title} ({format_date(r.posted_on, ctx.language)})" for r in results[:10]
         )
         parts.append(ui.Text(t("scheduler.puls.results", lines=lines)))
     parts += talking_points(ctx.session, t, talk, ctx.tz)  # the manager's own (checklist 9, 10)

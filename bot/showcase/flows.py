@@ -293,16 +293,19 @@ class ShowcaseFlow:
         posted = _where(outcome.posted, names)
         lines = [t("showcase.open.posted", where=posted)] if outcome.posted else []
         if outcome.failed:
-            failed = "\n".join(
-                t(
-                    "showcase.shared.failed_line",
-                    department=names.get(post.department_id, "?"),
-                    reason=t(messages.reason_key(post.error or "other")),
-                )
-                for post in outcome.failed
+            failed = ui.join(
+                "\n",
+                (
+                    t(
+                        "showcase.shared.failed_line",
+                        department=names.get(post.department_id, "?"),
+                        reason=t(messages.reason_key(post.error or "other")),
+                    )
+                    for post in outcome.failed
+                ),
             )
             lines.append(t("showcase.shared.failed", lines=failed))
-        self.notifier.send(actor, messages.answered("\n\n".join(lines)))
+        self.notifier.send(actor, messages.answered(ui.join("\n\n", lines)))
 
     def ask_to_join(self, actor: Actor, call_id: int) -> Reply:
         """ "Vil du være med?": the network's leader is asked; the employee hears so."""

@@ -12,7 +12,6 @@ from bot.core import actions, ui
 from bot.home.sections import HomeContext
 from bot.meetings import domain as meetings
 from bot.showcase import domain as showcase
-from bot.showcase.messages import escape
 from storage.models import Person
 from storage.showcase_models import (
     ChannelPost,
@@ -36,14 +35,14 @@ def my_results(session: Session, person: Person, ctx: HomeContext) -> list[ui.Pa
         lines = [
             t(
                 "showcase.home.line",
-                title=escape(r.title),
-                network=escape(r.network),
+                title=r.title,
+                network=r.network,
                 date=ctx.date(r.posted_on),
                 count=r.recognitions,
             )
             for r in found
         ]
-        parts.append(ui.Text("\n".join(lines)))
+        parts.append(ui.Text(ui.join("\n", lines)))
     else:
         parts.append(ui.Note(t("showcase.home.none")))
     # Offered only where it would not be refused: sharing needs a network that runs today.
@@ -95,14 +94,17 @@ def secretariat_results(session: Session, person: Person, ctx: HomeContext) -> l
     if counts:
         parts.append(
             ui.Text(
-                "\n".join(
-                    t(
-                        "showcase.home.meeting_line",
-                        department=c.department,
-                        presented=c.presented,
-                        answered=c.presented + c.not_presented,
-                    )
-                    for c in counts
+                ui.join(
+                    "\n",
+                    (
+                        t(
+                            "showcase.home.meeting_line",
+                            department=c.department,
+                            presented=c.presented,
+                            answered=c.presented + c.not_presented,
+                        )
+                        for c in counts
+                    ),
                 )
             )
         )

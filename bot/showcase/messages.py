@@ -18,11 +18,6 @@ LINK_SCHEMES = ("https://", "http://")
 SOURCE_TEXT_MAX = 2000
 
 
-def escape(text: str) -> str:
-    """Text people wrote, made safe for Slack's mrkdwn (which reads &, < and > as markup)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
 
@@ -135,18 +130,18 @@ def read_result_form(
 def result_parts(
     t: Translator, result: NetworkResult, network: Network, poster: Person, role: str
 ) -> list[ui.Part]:
-    who = t(f"showcase.post.role.{role}", name=poster.name, network=escape(network.name))
+    who = t(f"showcase.post.role.{role}", name=poster.name, network=network.name)
     parts: list[ui.Part] = [
         ui.Heading(t("showcase.post.heading", title=result.title)),
         ui.Text(
             t(
                 "showcase.post.network",
-                network=escape(network.name),
-                theme=escape(network.theme),
+                network=network.name,
+                theme=network.theme,
             )
         ),
-        ui.Text(t("showcase.post.achieved", text=escape(result.achieved))),
-        ui.Text(t("showcase.post.meaning", text=escape(result.meaning))),
+        ui.Text(t("showcase.post.achieved", text=result.achieved)),
+        ui.Text(t("showcase.post.meaning", text=result.meaning)),
         ui.Facts(((t("showcase.post.who"), who),)),
     ]
     if result.link:
@@ -221,13 +216,13 @@ def result_digest(
         line = recognised_line(t, item.recognised)
         text = t(
             "showcase.digest.item",
-            title=escape(item.result.title),
-            network=escape(item.network.name),
+            title=item.result.title,
+            network=item.network.name,
             name=item.poster.name,
-            meaning=escape(_short(item.result.meaning, 400)),
+            meaning=_short(item.result.meaning, 400),
         )
         if item.result.link:
-            text += "\n" + t("showcase.post.link", url=item.result.link)
+            text = ui.join("\n", (text, t("showcase.post.link", url=item.result.link)))
         parts += [ui.Divider(), ui.Text(text)]
         if line:
             parts.append(ui.Note(line))
@@ -264,9 +259,12 @@ def shared_confirmation(
     if digest:
         lines.append(t("showcase.shared.digest", where=", ".join(digest)))
     if failed:
-        reasons = "\n".join(
-            t("showcase.shared.failed_line", department=name, reason=t(reason_key(code)))
-            for name, code in failed
+        reasons = ui.join(
+            "\n",
+            (
+                t("showcase.shared.failed_line", department=name, reason=t(reason_key(code)))
+                for name, code in failed
+            ),
         )
         lines.append(t("showcase.shared.failed", lines=reasons))
     if not (posted or digest or failed):
@@ -276,7 +274,7 @@ def shared_confirmation(
         text=t("showcase.shared.text", title=result.title),
         parts=(
             ui.Heading(t("showcase.shared.heading")),
-            ui.Text("\n\n".join(lines)),
+            ui.Text(ui.join("\n\n", lines)),
             ui.Buttons(
                 (
                     ui.Button(
@@ -304,14 +302,14 @@ def follow_up_form(t: Translator, result: NetworkResult) -> ui.Form:
         close=t("showcase.form.close"),
         metadata=str(result.id),
         items=(
-            ui.Text(t("showcase.follow_up.intro", title=escape(result.title))),
+            ui.Text(t("showcase.follow_up.intro", title=result.title)),
             ui.TextInput("text", t("showcase.follow_up.label"), multiline=True, max_length=2000),
         ),
     )
 
 
 def follow_up_reply(t: Translator, poster: Person, text: str) -> ui.Message:
-    body = t("showcase.follow_up.reply", name=poster.name, text=escape(text))
+    body = t("showcase.follow_up.reply", name=poster.name, text=text)
     return ui.Message(text=body, parts=(ui.Text(body),))
 
 
@@ -328,9 +326,9 @@ def recognition_nudge(
                 t(
                     "showcase.nudge.body",
                     employee=employee.name,
-                    network=escape(network.name),
-                    title=escape(result.title),
-                    meaning=escape(_short(result.meaning, 600)),
+                    network=network.name,
+                    title=result.title,
+                    meaning=_short(result.meaning, 600),
                 )
             ),
             ui.Note(t("showcase.nudge.why")),

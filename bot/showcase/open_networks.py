@@ -21,7 +21,6 @@ from bot.core.i18n import Translator
 from bot.core.refusal import Refusal
 from bot.organisation.people import in_network, join_network
 from bot.showcase.domain import create_posts, running
-from bot.showcase.messages import escape
 from storage.models import Department, Network, Person
 from storage.showcase_models import JoinRequest, JoinStatus, OpenCall, PostKind
 
@@ -113,14 +112,14 @@ def open_call_post(t: Translator, call: OpenCall, network: Network, leader: Pers
         ui.Text(
             t(
                 "showcase.open.post.body",
-                network=escape(network.name),
-                theme=escape(network.theme),
+                network=network.name,
+                theme=network.theme,
                 leader=leader.name,
             )
         ),
     ]
     if call.note:
-        parts.append(ui.Text(t("showcase.open.post.note", note=escape(call.note))))
+        parts.append(ui.Text(t("showcase.open.post.note", note=call.note)))
     parts += [
         ui.Note(t("showcase.open.post.why")),
         ui.Buttons(
@@ -230,7 +229,7 @@ def join_request_message(
                     "showcase.open.request.body",
                     name=employee.name,
                     department=department,
-                    network=escape(network.name),
+                    network=network.name,
                 )
             ),
             ui.Buttons(
@@ -261,8 +260,8 @@ def manager_told(t: Translator, employee: Person, network: Network, leader: Pers
                 t(
                     "showcase.open.manager.body",
                     name=employee.name,
-                    network=escape(network.name),
-                    theme=escape(network.theme),
+                    network=network.name,
+                    theme=network.theme,
                     leader=leader.name,
                 )
             ),

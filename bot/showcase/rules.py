@@ -230,8 +230,8 @@ def _what(session: Session, t: Any, kind: str, ref_id: int) -> str | None:
         return str(
             t(
                 "showcase.undelivered.result",
-                title=messages.escape(result.title),
-                network=messages.escape(network.name if network else "?"),
+                title=result.title,
+                network=network.name if network else "?",
                 name=poster.name if poster else "?",
             )
         )
@@ -242,7 +242,7 @@ def _what(session: Session, t: Any, kind: str, ref_id: int) -> str | None:
     return str(
         t(
             "showcase.undelivered.open_call",
-            network=messages.escape(network.name if network else "?"),
+            network=network.name if network else "?",
         )
     )
 
@@ -277,7 +277,7 @@ def undelivered(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | N
         parts=(
             ui.Heading(t("showcase.undelivered.heading")),
             ui.Text(what),
-            ui.Text("\n".join(lines)),
+            ui.Text(ui.join("\n", lines)),
             ui.Note(t("showcase.undelivered.note")),
             ui.Buttons(
                 (

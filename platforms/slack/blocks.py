@@ -4,11 +4,16 @@ back.
 Slack's limits are respected here, once, for text that comes from data (names, themes, notes):
 it is cut to fit. Fixed texts from the catalogues must fit on their own; the emulator's tests
 catch those that do not.
+
+Text parts become mrkdwn here and nowhere else: plain parts are escaped, so a name like
+`*x* <!channel>` shows as written and never formats, links or notifies; a mention becomes `<@U…>`
+from the Slack id delivery found for the person (their name where there is none).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from bot.core import ui
@@ -37,7 +42,66 @@ def _plain(text: str, limit: int | None = None) -> dict[str, Any]:
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
+    # verbatim: Slack would otherwise turn bare names such as @channel or #general in people's
+    # text into mentions and links; our own links and mentions are explicit and unaffected.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+# Formatting characters that could pair up in mrkdwn, where they are not inside a word (Slack
+# formats only at word boundaries, so `snake_case` is left alone).
+_MARKER = re.compile(r"(?<![0-9A-Za-zÆØÅæøå])([*_~`])|([*_~`])(?![0-9A-Za-zÆØÅæøå])")
+_QUOTE_START = re.compile(r"(^|\n)&gt;")
+_ZWSP = "\u200b"  # a zero-width space: breaks a marker's pairing and shows nothing
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for mrkdwn: &, < and > as Slack's entities (so nothing becomes a
+    link, mention or broadcast), formatting characters kept from pairing, no quote at a line
+    start. Slack has no escape for * _ ~ `; a zero-width space after one is the usual cure."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKER.sub(lambda m: m.group(0) + _ZWSP, text)
+    return _QUOTE_START.sub(lambda m: m.group(1) + _ZWSP + "&gt;", text)
+
+
+def _url(url: str) -> str:
+    """A link target inside <…|…>: no character that would end it early."""
+    return url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+
+
+_LINK_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def mrkdwn(text: str) -> str:
+    """A text (a `ui.Rich`, or a plain str) as Slack mrkdwn."""
+    return _spans(ui.spans_of(text))
+
+
+def _spans(spans: Iterable[ui.Span]) -> str:
+    return "".join(_span(span) for span in spans)
+
+
+def _span(span: ui.Span) -> str:
+    if isinstance(span, ui.Plain):
+        return escape(span.text)
+    if isinstance(span, ui.Bold):
+        return f"*{_spans(span.children)}*"
+    if isinstance(span, ui.Italic):
+        return f"_{_spans(span.children)}_"
+    if isinstance(span, ui.Strike):
+        return f"~{_spans(span.children)}~"
+    if isinstance(span, ui.Code):
+        return f"`{span.text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}`"
+    if isinstance(span, ui.Link):
+        label = _spans(span.children)
+        if not span.url.lower().startswith(_LINK_SCHEMES):
+            return f"{label} ({escape(span.url)})"
+        return f"<{_url(span.url)}|{label.replace('|', '¦')}>"
+    if isinstance(span, ui.Mention):
+        return f"<@{span.user_id}>" if span.user_id else escape(span.name)
+    if isinstance(span, ui.ListItem):
+        marker = f"{span.number}." if span.number is not None else "•"
+        return f"{marker} {_spans(span.children)}"
+    return f"> {_spans(span.children)}"
 
 
 def base_action(action_id: str) -> str:
@@ -51,7 +115,15 @@ def action_pattern(action: str) -> re.Pattern[str]:
 
 
 def _chunks(text: str, size: int) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+    """Pieces of at most `size` characters, cut at a line break where there is one (so markup
+    and entities stay whole on ordinary text)."""
+    chunks: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        cut = cut + 1 if cut > 0 else size
+        chunks.append(text[:cut])
+        text = text[cut:]
+    return [*chunks, text] if text or not chunks else chunks
 
 
 class _BlockIds:
@@ -82,11 +154,12 @@ def _part_blocks(part: ui.Part, ids: _BlockIds) -> list[dict[str, Any]]:
     if isinstance(part, ui.Text):
         return [
             {"type": "section", "block_id": ids.next(), "text": _mrkdwn(chunk)}
-            for chunk in _chunks(part.text, SECTION_TEXT_MAX)
+            for chunk in _chunks(mrkdwn(part.text), SECTION_TEXT_MAX)
         ]
     if isinstance(part, ui.Facts):
         fields = [
-            _mrkdwn(_cut(f"*{label}*\n{value}", FIELD_TEXT_MAX)) for label, value in part.items
+            _mrkdwn(_cut(f"*{escape(label)}*\n{mrkdwn(value)}", FIELD_TEXT_MAX))
+            for label, value in part.items
         ]
         return [
             {
@@ -110,7 +183,7 @@ def _part_blocks(part: ui.Part, ids: _BlockIds) -> list[dict[str, Any]]:
             {
                 "type": "context",
                 "block_id": ids.next(),
-                "elements": [_mrkdwn(_cut(part.text, 3000))],
+                "elements": [_mrkdwn(_cut(mrkdwn(part.text), 3000))],
             }
         ]
     return [{"type": "divider", "block_id": ids.next()}]
@@ -123,7 +196,7 @@ def render_parts(parts: tuple[ui.Part, ...]) -> list[dict[str, Any]]:
 
 def render_message(message: ui.Message) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / chat.update (without channel)."""
-    rendered: dict[str, Any] = {"text": message.text}
+    rendered: dict[str, Any] = {"text": mrkdwn(message.text)}
     if message.parts:
         rendered["blocks"] = render_parts(message.parts)
     if message.metadata:

@@ -247,6 +247,3 @@ class SlackChat:
 
     def fits(self, message: ui.Message) -> bool:
         return slack_blocks.fits(message)
-
-    def mention(self, user_id: str) -> str:
-        return f"<@{user_id}>"

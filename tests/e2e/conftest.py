@@ -3,8 +3,9 @@ the Slack Web API emulator, driven by requests signed as Slack signs them."""
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -106,3 +107,32 @@ def env(db: Database) -> Iterator[SlackEnv]:
         finally:
             settle(api)  # let work started after the answers (lazy listeners) finish
             stop_server(running)
+
+
+# Slack markup that the plain-text rendering of a message must never hold: the neutral model
+# carries none (tests/test_every_message_plain.py does the same for every outbox message).
+_SLACK_MARKUP = re.compile(
+    r"(^|\s)\*[^*\s][^*\n]*\*(\s|$)|<[^<>\s]+\|[^<>]+>|<[@#!][^>]*>|&(lt|gt|amp);|\*\*|\]\("
+)
+
+
+@pytest.fixture(autouse=True)
+def _every_flow_message_is_neutral(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every text the flows hand to Slack, read as plain text as it is rendered: with no
+    platform markup left in it (a flow that formats Slack mrkdwn itself would show here)."""
+    from bot.core import ui
+    from platforms.slack import blocks
+
+    found: list[str] = []
+    render = blocks._spans
+
+    def checked(spans: Iterable[ui.Span]) -> str:
+        spans = tuple(spans)
+        shown = ui.plain_text(spans)
+        if _SLACK_MARKUP.search(shown):
+            found.append(shown)
+        return render(spans)
+
+    monkeypatch.setattr(blocks, "_spans", checked)
+    yield
+    assert found == []

@@ -19,7 +19,7 @@ from bot.core.actor import Actor
 from bot.core.chat import DirectMessages
 from bot.core.deps import Deps
 from platforms.slack.actor import mentioned_user
-from platforms.slack.blocks import render_form
+from platforms.slack.blocks import mrkdwn, render_form
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import on_click, on_form, open_form, origin_of, value_of
@@ -39,7 +39,7 @@ def _ints(body: dict[str, Any]) -> list[int]:
 
 def checklist(request: CommandRequest) -> None:
     text = _flow(request.deps, request.client).check_start(request.actor)
-    request.ack(text=text, response_type="ephemeral")
+    request.ack(text=mrkdwn(text), response_type="ephemeral")
 
 
 def checklist_later(request: CommandRequest) -> None:
@@ -56,13 +56,13 @@ def talent_command(request: CommandRequest) -> None:
         return
     user_id = mentioned_user(request.args)
     text = flow.nominate_named(request.actor, user_id, request.args)
-    request.ack(text=text, response_type="ephemeral")
+    request.ack(text=mrkdwn(text), response_type="ephemeral")
 
 
 def networks_command(request: CommandRequest) -> None:
     actor = request.actor
     text = _flow(request.deps, request.client).networks_text(actor.person, actor.language)
-    request.ack(text=text, response_type="ephemeral")
+    request.ack(text=mrkdwn(text), response_type="ephemeral")
 
 
 ROUTES = (

@@ -13,10 +13,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.core import ui
 from bot.core.actor import Actor
 from bot.core.commands import HELP, Command, CommandTable, Parsed
 from bot.core.deps import Deps
 from bot.core.unit_of_work import UnitOfWork
+from platforms.slack.blocks import mrkdwn
 from platforms.slack.handlers.listeners import guarded
 
 COMMAND = "/netvaerk"
@@ -40,7 +42,7 @@ class CommandRequest:
 
     def say(self, text: str) -> None:
         """An ephemeral answer after the ack, under the command."""
-        self.respond(text=text, response_type="ephemeral", replace_original=False)
+        self.respond(text=mrkdwn(text), response_type="ephemeral", replace_original=False)
 
 
 Listener = Callable[[CommandRequest], None]
@@ -62,7 +64,7 @@ def help_text(table: CommandTable, actor: Actor, unknown: str | None = None) -> 
         lines.insert(0, actor.t("help.unknown", word=shown))
     lines += [actor.t(command.help_key) for command in table.commands]
     lines.append(actor.t("help.outro"))
-    return "\n".join(lines)
+    return ui.join("\n", lines)
 
 
 def register(app: App, routes: Sequence[Route]) -> None:
@@ -88,7 +90,7 @@ def register(app: App, routes: Sequence[Route]) -> None:
         if route is None:
             unknown = parsed.word if parsed.command is None else None
             text = help_text(table, context["actor"], unknown or None)
-            ack(text=text, response_type="ephemeral")
+            ack(text=mrkdwn(text), response_type="ephemeral")
             return
         route.answer(request(ack, respond, client, body, context))
 

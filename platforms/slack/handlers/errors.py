@@ -25,6 +25,7 @@ from bot.core.actor import Actor
 from bot.core.deps import Deps
 from bot.core.refusal import Refusal
 from bot.operations.requests import mark_failed
+from platforms.slack.blocks import mrkdwn
 
 log = logging.getLogger("netvaerk.errors")
 
@@ -61,10 +62,10 @@ def tell(client: WebClient, body: dict[str, Any], actor: Actor, text: str) -> No
     response_url = body.get("response_url")
     if response_url:
         WebhookClient(response_url).send(
-            text=text, response_type="ephemeral", replace_original=False
+            text=mrkdwn(text), response_type="ephemeral", replace_original=False
         )
         return
-    client.chat_postMessage(channel=actor.user_id, text=text)
+    client.chat_postMessage(channel=actor.user_id, text=mrkdwn(text))
 
 
 def answer(
@@ -97,14 +98,14 @@ def answer(
         refused = isinstance(error, Refusal)
         if body.get("command") and not (refused and acked) and not lazy:
             # A slash command still waits for its answer: this is the answer.
-            return _json({"response_type": "ephemeral", "text": text})
+            return _json({"response_type": "ephemeral", "text": mrkdwn(text)})
         field = context.get("form_field")
         if not acked and field and refused:
             return _json({"response_action": "errors", "errors": {field: text}})
         if refused:
             tell(client, body, actor, text)
         else:
-            client.chat_postMessage(channel=actor.user_id, text=text)
+            client.chat_postMessage(channel=actor.user_id, text=mrkdwn(text))
     except Exception as second:
         log.error("could not tell the user about the error: %s", type(second).__name__)
     return done

@@ -18,7 +18,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.reminders import commands, flows
 from bot.reminders.themes import THEME_FIELD
 from platforms.slack.actor import mentioned_user
-from platforms.slack.blocks import action_pattern, read_form, render_form, render_message
+from platforms.slack.blocks import action_pattern, mrkdwn, read_form, render_form, render_message
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.listeners import on_submit, open_form, value_of
 
@@ -93,7 +93,9 @@ def theme_submitted(
         ack(response_action="errors", errors={THEME_FIELD: actor.t("scheduler.theme.open_failed")})
         return
     ack()
-    client.chat_postMessage(channel=actor.user_id, text=flows.propose_theme(uow, actor, text))
+    client.chat_postMessage(
+        channel=actor.user_id, text=mrkdwn(flows.propose_theme(uow, actor, text))
+    )
 
 
 ROUTES = (

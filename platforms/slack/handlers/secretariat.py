@@ -16,7 +16,7 @@ from bot.core.deps import Deps
 from bot.core.permissions import Action
 from bot.core.unit_of_work import UnitOfWork
 from bot.secretariat import commands, flows
-from platforms.slack.blocks import form_errors, read_form, render_form, render_message
+from platforms.slack.blocks import form_errors, mrkdwn, read_form, render_form, render_message
 from platforms.slack.chat import SlackChat
 from platforms.slack.handlers.command import CommandRequest, Route
 from platforms.slack.handlers.errors import tell
@@ -128,7 +128,7 @@ def tell_done(
     done = context.get("done")
     if not done:
         return
-    client.chat_postMessage(channel=actor.user_id, text=done["text"])
+    client.chat_postMessage(channel=actor.user_id, text=mrkdwn(done["text"]))
     refresh_home(deps, uow, client, done["refresh"])
 
 
