@@ -85,3 +85,29 @@ RECOMMEND_FORM = "checklist.recommend_form"
 PRESENT_FORM = "checklist.present_form"
 RECOGNISE_FORM = "checklist.recognise_form"
 PULS_NOTE_FORM = "checklist.puls_form"
+
+# Every button whose click opens a form (Slack: views_open). Teams cannot open a dialog from an
+# `Action.Execute`, so its renderer makes these `Action.Submit` with `task/fetch` instead; the
+# handlers that open forms are checked against this set (tests/test_opens_form.py).
+OPENS_FORM: frozenset[str] = frozenset(
+    {
+        BOOKING_OPEN,
+        BOOKING_COUNTER,
+        BOOKING_RESCHEDULE,
+        AGREEMENT_OPEN,
+        THEME_OPEN,
+        NETWORK_NEW,
+        NETWORK_EDIT,
+        SECRETARIAT_ROLE_OPEN,
+        ERASE_OPEN,
+        RESULT_OPEN,
+        RESULT_FOLLOW_UP,
+        DEPARTMENT_OPEN,
+        CHECKLIST_NOTE,
+        CHECKLIST_TALENT,
+        CHECKLIST_RECOMMEND,
+        CHECKLIST_PRESENT,
+        CHECKLIST_RECOGNISE,
+        CHECKLIST_PULS,
+    }
+)

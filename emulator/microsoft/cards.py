@@ -51,11 +51,45 @@ def card_errors(card: Mapping[str, Any]) -> list[str]:
         problems.append(f"version: {version!r} is not a card version")
     elif numbers > MAX_VERSION:
         problems.append(f"version: {version} is newer than Teams renders (1.5)")
-    for error in _validator().iter_errors(dict(card)):
+    # `msteams` is Teams' own extension of the card (full width, mention entities): Teams reads
+    # it, the generic schema does not know it, so it is checked here and the rest by the schema.
+    rest = {key: value for key, value in card.items() if key != "msteams"}
+    problems.extend(_msteams_errors(card.get("msteams")))
+    for error in _validator().iter_errors(rest):
         deepest = _deepest(error)
         where = "/".join(str(p) for p in deepest.absolute_path) or "card"
         problems.append(f"{where}: {deepest.message[:300]}")
     problems.extend(_teams_rules(card))
+    return problems
+
+
+_WIDTHS = ("Full",)
+
+
+def _msteams_errors(extension: Any) -> list[str]:
+    """Teams' card extension as Teams documents it: `width` "Full" and `entities`, each a
+    mention whose `text` (`<at>name</at>`) names a `mentioned` user by id."""
+    if extension is None:
+        return []
+    if not isinstance(extension, Mapping):
+        return ["msteams: not an object"]
+    problems = [
+        f"msteams: unknown property {key!r}"
+        for key in extension
+        if key not in ("width", "entities")
+    ]
+    if "width" in extension and extension["width"] not in _WIDTHS:
+        problems.append(f"msteams/width: {extension['width']!r} is not one of {_WIDTHS}")
+    for index, entity in enumerate(extension.get("entities") or []):
+        mentioned = entity.get("mentioned") if isinstance(entity, Mapping) else None
+        text = str(entity.get("text", "")) if isinstance(entity, Mapping) else ""
+        if (
+            not isinstance(mentioned, Mapping)
+            or entity.get("type") != "mention"
+            or not mentioned.get("id")
+            or not (text.startswith("<at>") and text.endswith("</at>"))
+        ):
+            problems.append(f"msteams/entities/{index}: not a mention entity")
     return problems
 
 

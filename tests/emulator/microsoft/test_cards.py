@@ -66,3 +66,16 @@ def test_a_message_over_28_kb_is_too_big() -> None:
     activity = {"type": "message", "text": "x" * 29_000}
     assert any(p.startswith("MessageSizeTooBig") for p in activity_errors(activity))
     assert activity_errors({"type": "message", "text": "x" * 1000}) == []
+
+
+def test_teams_card_extension_is_checked_by_teams_rules_not_the_generic_schema() -> None:
+    mention = {"type": "mention", "text": "<at>Anne</at>", "mentioned": {"id": "29:a", "name": "A"}}
+    body = [{"type": "TextBlock", "text": "<at>Anne</at>"}]
+    good = {"type": "AdaptiveCard", "version": "1.5", "body": body}
+    assert card_errors({**good, "msteams": {"width": "Full", "entities": [mention]}}) == []
+    assert card_errors({**good, "msteams": {"width": "Wide"}}) == [
+        "msteams/width: 'Wide' is not one of ('Full',)"
+    ]
+    assert card_errors({**good, "msteams": {"entities": [{**mention, "text": "Anne"}]}}) == [
+        "msteams/entities/0: not a mention entity"
+    ]
