@@ -28,7 +28,8 @@ class Department(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=200)
-    channel: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=100)  # Slack: C… or #name
+    teams_channel: str | None = Field(default=None, max_length=200)  # Teams: 19:…@thread.tacv2
     meeting_weekday: int | None = None  # 0 = Monday … 6 = Sunday
     meeting_time: time | None = None
     meeting_interval_weeks: int | None = None
@@ -193,3 +194,36 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=50)
     entity_id: int | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DeliveryReceipt(SQLModel, table=True):
+    """A message of ours a platform took, by its metadata (the outbox id), recorded the moment
+    the platform answered: where the platform keeps no history the bot can search (Teams' Bot
+    Connector), this is how a resend after an unknown outcome is recognised. Kept a few days."""
+
+    __tablename__ = "delivery_receipts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=40)  # the metadata key, e.g. "outbox_id"
+    value: str = Field(max_length=100, index=True)
+    conversation_id: str = Field(max_length=300)
+    activity_id: str = Field(max_length=100)
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    sent_at: datetime = Field(default_factory=_now, index=True)
+
+
+class Download(SQLModel, table=True):
+    """A file the bot serves by a signed, expiring link where the platform cannot take a file
+    in the chat (Teams 1:1 without the file-consent flow): a calendar invitation, a person's own
+    data. Deleted when it expires and when the person is erased."""
+
+    __tablename__ = "downloads"
+
+    id: str = Field(primary_key=True, max_length=32)  # random, in the signed link
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    content: bytes
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime = Field(index=True)

@@ -32,7 +32,9 @@ from storage.models import (
     Agreement,
     AuditEntry,
     Conversation,
+    DeliveryReceipt,
     Department,
+    Download,
     Network,
     NetworkMember,
     PlatformIdentity,
@@ -203,6 +205,26 @@ def _put_anne_everywhere(db: Database, org: Org) -> None:
                 conversation_id="a:1anne-chat",
                 tenant_id="tenant-1",
                 aad_object_id="aad-anne",
+            )
+        )
+        s.add(  # a Teams message to her, and her data export waiting behind a link
+            DeliveryReceipt(
+                platform="teams",
+                key="outbox_id",
+                value="1",
+                conversation_id="a:1anne-chat",
+                activity_id="1",
+                person_id=anne,
+            )
+        )
+        s.add(
+            Download(
+                id="d" * 32,
+                person_id=anne,
+                filename="netvaerksbot-mine-data.json",
+                content_type="application/json",
+                content=f'{{"email": "{org.anne.email}"}}'.encode(),
+                expires_at=WHEN,
             )
         )
         s.add(
