@@ -20,8 +20,17 @@ log = logging.getLogger(__name__)
 
 
 def build_deps(settings: Settings, db: Database) -> Deps:
-    """What every entry point runs on, with the registry of every feature installed."""
-    return Deps(settings=settings, db=db, calendar=WorkingCalendar(), registry=features.registry())
+    """What every entry point runs on, with the registry of every feature installed, and the
+    Outlook calendar when GRAPH_* is configured (else None: the `.ics` path)."""
+    from platforms.microsoft.graph_calendar import make_graph_calendar
+
+    return Deps(
+        settings=settings,
+        db=db,
+        calendar=WorkingCalendar(),
+        registry=features.registry(),
+        outlook=make_graph_calendar(settings),
+    )
 
 
 def build_directory(settings: Settings) -> Directory:

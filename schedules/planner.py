@@ -108,6 +108,7 @@ def plan(deps: Deps, now: datetime | None = None) -> PlanResult:
     with deps.db.session() as session:
         cursors = DbCursors(session)
         window = make_window(session, deps, moment, cursors)
+        window.outlook = deps.outlook
         result.new_day = window.new_day
         result.due = collect(session, deps.registry, window, result)
         result.inserted = insert_dues(

@@ -143,6 +143,10 @@ class Conversation(SQLModel, table=True):
     booked_at: datetime | None = None
     held_at: datetime | None = None
     closed_at: datetime | None = None  # declined or cancelled
+    # The booked conversation as one Outlook event (DESIGN.md §4, the Outlook calendar): the
+    # organiser's mailbox that holds it and its Graph id. Both None on the `.ics` path.
+    outlook_mailbox: str | None = Field(default=None, max_length=320)
+    outlook_event_id: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 

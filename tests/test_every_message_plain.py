@@ -29,7 +29,7 @@ from schedules.outbox import DbCursors
 from schedules.planner import PlanResult, collect, make_window, policy_of
 from storage.checklist_models import ChecklistRound, TalentNomination
 from storage.db import Database
-from storage.models import Department, Person
+from storage.models import Conversation, ConversationStatus, Department, Person
 from storage.scheduling_models import OutboxMessage, OutboxStatus, ThemeProposal
 from storage.showcase_models import (
     ChannelPost,
@@ -155,8 +155,19 @@ def _populate(db: Database, org: Org) -> dict[str, list[dict[str, Any]]]:
             next_attempt_at=cph(2027, 1, 6, 9),
         )
         s.add(nudge)
+        gone = Conversation(  # deleted in Outlook (bot/booking/outlook_rules.py)
+            uid="cancelled-in-outlook",
+            employee_id=org.anne.id or 0,
+            manager_id=org.lars.id or 0,
+            proposed_by_id=org.anne.id or 0,
+            status=ConversationStatus.CANCELLED,
+            starts_at=cph(2027, 3, 11, 10),
+        )
+        s.add(gone)
         s.commit()
         return {
+            "outlook_moved": [{"conversation_id": conversation.id}],
+            "outlook_cancelled": [{"conversation_id": gone.id}],
             "result_digest": [{"department_id": digest.department_id, "post_ids": [digest.id]}],
             "recognition_nudge": [{"result_id": result.id}],
             "showcase_undelivered": [

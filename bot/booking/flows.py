@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.booking import domain as booking
 from bot.booking import forms as booking_forms
 from bot.booking import messages as booking_messages
+from bot.booking import outlook
+from bot.booking.free_times import Interval
 from bot.booking.invitation import invitation
 from bot.core import ui
 from bot.core.actor import Actor
@@ -72,8 +75,24 @@ class BookingFlow:
         if employee_id is not None:
             matching = [p for p in pairings if p.employee.id == employee_id]
             chosen = matching[0].value if matching else None
-        today = now().astimezone(ZoneInfo(self.deps.timezone_of(actor))).date()
-        return booking_forms.booking_form(t, pairings, actor.id, self.deps.calendar, today, chosen)
+        tz = self.deps.timezone_of(actor)
+        today = now().astimezone(ZoneInfo(tz)).date()
+        if chosen is None and len(pairings) == 1:
+            chosen = pairings[0].value
+        offer = None
+        if self.deps.outlook is not None and chosen is not None:
+            pairing = next(p for p in pairings if p.value == chosen)
+            offer = outlook.offer(
+                self.deps.outlook,
+                self.deps.calendar,
+                (pairing.employee, pairing.manager),
+                self.deps.calendar.policy.default_duration,
+                now(),
+                tz,
+            )
+        return booking_forms.booking_form(
+            t, pairings, actor.id, self.deps.calendar, today, chosen, offer
+        )
 
     def counter_form(
         self, actor: Person, conversation_id: int, revision: int, origin: dict[str, str] | None
@@ -122,6 +141,11 @@ class BookingFlow:
                 errors.add("pair", t("booking.refusal.other_not_in_slack", name=other.name))
             if errors or proposal is None:
                 return errors, None
+            self._refuse_busy(
+                t, errors, values, (actor, other), proposal.times, proposal.duration_minutes
+            )
+            if errors:
+                return errors, None
             try:
                 conversation = booking.propose(session, actor, pairing, proposal)
             except Refusal as refusal:
@@ -138,6 +162,11 @@ class BookingFlow:
             t, values, self.deps.calendar, self.deps.timezone_of(actor), now()
         )
         if errors or proposal is None:
+            return errors, None
+        parties = self._parties(self.conversation(ref["conversation"]))
+        people = (parties.employee, parties.manager)
+        self._refuse_busy(t, errors, values, people, proposal.times, proposal.duration_minutes)
+        if errors:
             return errors, None
         with self.deps.db.session() as session:
             conversation = booking.counter_propose(
@@ -156,6 +185,16 @@ class BookingFlow:
         )
         if errors or not times:
             return errors, None
+        current = self.conversation(json.loads(metadata)["conversation"])
+        parties = self._parties(current)
+        own = None
+        if current.starts_at is not None:  # its own event is busy time, not a collision
+            own_end = current.starts_at + timedelta(minutes=current.duration_minutes)
+            own = Interval(current.starts_at, own_end)
+        people = (parties.employee, parties.manager)
+        self._refuse_busy(t, errors, values, people, times[:1], duration, own)
+        if errors:
+            return errors, None
         with self.deps.db.session() as session:
             outcome = booking.reschedule(
                 session, actor, json.loads(metadata)["conversation"], times[0], duration
@@ -173,6 +212,63 @@ class BookingFlow:
         with self.deps.db.session() as session:
             booking.record_agreement(session, actor, conversation_id, data)
         return errors, conversation_id
+
+    def _refuse_busy(
+        self,
+        t: Translator,
+        errors: ui.FormErrors,
+        values: dict[str, str | None],
+        people: tuple[Person, Person],
+        times: tuple[datetime, ...] | list[datetime],
+        minutes: int,
+        own: Interval | None = None,
+    ) -> None:
+        """With the Outlook calendar, a proposed time on anyone's busy time is refused next to
+        its field before anything is sent."""
+        if self.deps.outlook is None:
+            return
+        for moment in outlook.colliding(self.deps.outlook, people, times, minutes, own):
+            errors.add(booking_forms.field_of(values, moment), t("booking.outlook.busy"))
+
+    # --- the Outlook event --------------------------------------------------------------------
+
+    def _create_event(self, conversation: Conversation) -> Conversation:
+        """The booked conversation as one Outlook event in the inviter's mailbox (the one whose
+        proposal was accepted), the other invited; its id stored with the conversation."""
+        if self.deps.outlook is None or conversation.outlook_event_id:
+            return conversation
+        parties = self._parties(conversation)
+        organiser = (
+            parties.employee
+            if conversation.proposed_by_id == parties.employee.id
+            else parties.manager
+        )
+        attendee = parties.other(organiser.id)
+        text = outlook.event_text(
+            self._t(organiser), attendee, parties.network.name if parties.network else None
+        )
+        event = outlook.create(self.deps.outlook, conversation, organiser, attendee, text)
+        if event is None:
+            return conversation
+        with self.deps.db.session() as session:
+            stored = booking.get_conversation(session, conversation.id or 0)
+            stored.outlook_mailbox = organiser.email
+            stored.outlook_event_id = event.id
+            session.add(stored)
+            session.commit()
+            session.refresh(stored)
+            return stored
+
+    def _cancel_event(self, conversation: Conversation, by: Person) -> None:
+        if self.deps.outlook is None or not conversation.outlook_event_id:
+            return
+        comment = self._t(by)("booking.outlook.cancel_comment", name=by.name)
+        if outlook.cancel(self.deps.outlook, conversation, comment):
+            with self.deps.db.session() as session:
+                stored = booking.get_conversation(session, conversation.id or 0)
+                stored.outlook_event_id = None
+                session.add(stored)
+                session.commit()
 
     # --- telling people ---------------------------------------------------------------------
 
@@ -311,7 +407,7 @@ class BookingFlow:
         self._answer_origin(origin, text)
         if not outcome.changed:
             return None
-        self.notify_booked(outcome.conversation)
+        self.notify_booked(self._create_event(outcome.conversation))
         return outcome.conversation.id
 
     def decline_proposal(
@@ -330,6 +426,7 @@ class BookingFlow:
         outcome = self.cancel(actor, conversation_id)
         if not outcome.changed:
             return None
+        self._cancel_event(outcome.conversation, actor)
         self.notify_cancelled(outcome.conversation, actor)
         return outcome.conversation.id
 
@@ -345,7 +442,10 @@ class BookingFlow:
         self.notify_proposal(conversation)
 
     def tell_reschedule(self, actor: Person, conversation_id: int, _metadata: str) -> None:
-        self.notify_booked(self.conversation(conversation_id), moved=True)
+        conversation = self.conversation(conversation_id)
+        if self.deps.outlook is not None:
+            outlook.move(self.deps.outlook, conversation)  # the same event, PATCHed
+        self.notify_booked(conversation, moved=True)
 
     def tell_agreement(self, actor: Person, conversation_id: int, _metadata: str) -> None:
         self.notify_agreement(conversation_id, actor)

@@ -7,12 +7,15 @@ inline errors.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.booking.domain import MAX_PROPOSALS, PLACE_KINDS, AgreementInput, Pairing, Proposal
+from bot.booking.outlook import Offer
 from bot.core import actions, ui
+from bot.core.formatting import format_datetime
 from bot.core.i18n import Translator
 from bot.core.working_calendar import WorkingCalendar
 from storage.models import Agreement, Conversation
@@ -23,27 +26,35 @@ AGREEMENT_TEXT_MAX = 1000
 DEFAULT_START = time(10, 0)
 
 
-def _slot_fields(t: Translator, first_day: date | None, first_time: time | None) -> list[ui.Field]:
+def _slot_fields(
+    t: Translator, first_day: date | None, first_time: time | None, offered: Sequence[datetime] = ()
+) -> list[ui.Field]:
+    """Date and time of proposals 1–3: the calendar's free times when there are any (the
+    inviter may overwrite them), else a suggested first day."""
     fields: list[ui.Field] = []
     for n in range(1, MAX_PROPOSALS + 1):
         optional = n > 1
+        day, at = (first_day, first_time) if n == 1 else (None, None)
+        if offered:
+            free = offered[n - 1] if n <= len(offered) else None
+            day, at = (free.date(), free.time()) if free else (None, None)
         fields.append(
-            ui.DateInput(
-                f"date{n}",
-                t("booking.form.date", n=n),
-                optional=optional,
-                initial=first_day if n == 1 else None,
-            )
+            ui.DateInput(f"date{n}", t("booking.form.date", n=n), optional=optional, initial=day)
         )
         fields.append(
-            ui.TimeInput(
-                f"time{n}",
-                t("booking.form.time", n=n),
-                optional=optional,
-                initial=first_time if n == 1 else None,
-            )
+            ui.TimeInput(f"time{n}", t("booking.form.time", n=n), optional=optional, initial=at)
         )
     return fields
+
+
+def _offer_note(t: Translator, offer: Offer, language: str) -> ui.Part:
+    if offer.unavailable:
+        return ui.Note(t("booking.outlook.unavailable"))
+    if not offer.slots:
+        return ui.Note(t("booking.outlook.none_free"))
+    tz = str(offer.slots[0].tzinfo)
+    times = ", ".join(format_datetime(slot, language, tz) for slot in offer.slots)
+    return ui.Note(t("booking.outlook.offered", times=times))
 
 
 def _duration_field(t: Translator, durations: tuple[int, ...], duration: int) -> ui.Field:
@@ -123,9 +134,15 @@ def booking_form(
     calendar: WorkingCalendar,
     today: date,
     chosen: str | None = None,
+    offer: Offer | None = None,
 ) -> ui.Form:
     initial = chosen or (pairings[0].value if len(pairings) == 1 else None)
     intro, rest, (title, submit, close) = _booking_form_parts(t.language, calendar, today)
+    if offer is not None:
+        # The calendar's free times in place of the suggested day, with a note that says so.
+        fields = _slot_fields(t, None, None, offer.slots)
+        kept = [item for item in rest if not _is_slot_field(item)]
+        rest = (kept[0], _offer_note(t, offer, t.language), *fields, *kept[1:])
     pair = ui.Choice(
         "pair",
         t("booking.form.pair_label"),
@@ -140,6 +157,10 @@ def booking_form(
         close=close,
         items=(intro, pair, *rest),
     )
+
+
+def _is_slot_field(item: ui.Field | ui.Part) -> bool:
+    return isinstance(item, ui.DateInput | ui.TimeInput) and item.id[-1:].isdigit()
 
 
 @lru_cache(maxsize=32)
@@ -329,6 +350,15 @@ def read_times(
             continue
         times.append(start)
     return times
+
+
+def field_of(values: dict[str, str | None], start: datetime) -> str:
+    """The form field a proposed time came from, for an error next to it."""
+    for n in range(1, MAX_PROPOSALS + 1):
+        day, at = _parse_date(values.get(f"date{n}")), _parse_time(values.get(f"time{n}"))
+        if day == start.date() and at == start.time().replace(tzinfo=None):
+            return f"time{n}"
+    return "time1"
 
 
 def read_duration(values: dict[str, str | None], calendar: WorkingCalendar) -> int:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.feature import Registry
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
 from storage.db import Database
 from storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.booking.calendar_port import CalendarPort
 
 
 @dataclass
@@ -23,6 +26,9 @@ class Deps:
     registry: Registry
     # The chat platform's language for a person (Slack locale), when the import gave none.
     platform_language: Callable[[Person], str | None] | None = None
+    # The Outlook calendar (bot/booking/calendar_port.py) when GRAPH_* is configured; None keeps
+    # booking on proposed times and the `.ics` invitation.
+    outlook: CalendarPort | None = None
 
     def timezone_of(self, person: Person) -> str:
         return person.timezone or self.settings.netvaerk_timezone

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -22,6 +22,9 @@ from bot.core.i18n import Translator
 from bot.core.working_calendar import WorkingCalendar
 from bot.reminders.policy import ReminderPolicy
 from storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.booking.calendar_port import CalendarPort
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class PlanWindow:
     cursors: Cursors
     workdays: Workdays
     memo: dict[str, Any] = field(default_factory=dict)  # shared by rules within one pass
+    # The Outlook calendar, in a real pass only (a preview never calls Graph): the rule that
+    # notices events changed in Outlook (bot/booking/outlook_rules.py) reads it.
+    outlook: CalendarPort | None = None
 
     @property
     def new_day(self) -> bool:

@@ -30,9 +30,8 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphEmulator]:
 
 @pytest.fixture
 def calendar(emulator: GraphEmulator) -> GraphCalendar:
-    made = make_graph_calendar(Settings())
+    made = make_graph_calendar(Settings(), sleep=lambda seconds: None)
     assert made is not None
-    made._sleep = lambda seconds: None
     return made
 
 
