@@ -13,16 +13,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.core import ui
 from bot.core.actor import Actor
 from bot.core.commands import HELP, Command, CommandTable, Parsed
 from bot.core.deps import Deps
+from bot.core.help import help_text
 from bot.core.unit_of_work import UnitOfWork
 from platforms.slack.blocks import mrkdwn
 from platforms.slack.handlers.listeners import guarded
 
 COMMAND = "/netvaerk"
-_UNKNOWN_SHOWN_MAX = 40
 
 
 @dataclass
@@ -55,18 +54,6 @@ class Route:
     later: Listener | None = None  # runs after the answer is sent (slow work, Web API calls)
 
 
-def help_text(table: CommandTable, actor: Actor, unknown: str | None = None) -> str:
-    lines = [actor.t("help.intro")]
-    if unknown:
-        shown = (
-            unknown if len(unknown) <= _UNKNOWN_SHOWN_MAX else unknown[:_UNKNOWN_SHOWN_MAX] + "…"
-        )
-        lines.insert(0, actor.t("help.unknown", word=shown))
-    lines += [actor.t(command.help_key) for command in table.commands]
-    lines.append(actor.t("help.outro"))
-    return ui.join("\n", lines)
-
-
 def register(app: App, routes: Sequence[Route]) -> None:
     table = CommandTable([HELP, *(route.command for route in routes)])
     by_slug = {route.command.slug: route for route in routes}
@@ -89,7 +76,7 @@ def register(app: App, routes: Sequence[Route]) -> None:
         parsed, route = parse(body)
         if route is None:
             unknown = parsed.word if parsed.command is None else None
-            text = help_text(table, context["actor"], unknown or None)
+            text = help_text(table, context["actor"].t, unknown or None)
             ack(text=mrkdwn(text), response_type="ephemeral")
             return
         route.answer(request(ack, respond, client, body, context))

@@ -1,0 +1,131 @@
+"""The Teams bot served for real, for every Teams test: `teams_env`.
+
+The bot (platforms/teams/bot.py: `build_teams_bot`) runs under uvicorn in a thread, on a free
+port, with the project's real dependencies (netvaerk/app.py: `build_deps`) on the test database
+and the test organisation (tests/factories.py). `MicrosoftCloud` is Entra, the OpenID keys and
+the Bot Connector; `TeamsPlatform` sends signed activities as Teams does. Each person of the
+organisation has a Teams user with the same email (`env.user("anne")`); nobody is linked to
+Teams until the bot learns them (`env.install("anne")`: the app installed for them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from microsoft_teams.apps import App, FastAPIAdapter
+
+from bot.core.deps import Deps
+from bot.core.settings import Settings
+from emulator.microsoft import MicrosoftCloud, TeamsPlatform
+from emulator.microsoft.records import PostedActivity, TeamsUser
+from netvaerk.app import build_deps
+from platforms.teams.bot import build_teams_bot
+from storage.db import Database
+from tests.factories import Org, build_org
+
+LOCALES = {"fatima": "en-GB"}  # the rest use Teams in Danish
+
+
+class ServedBot:
+    """A FastAPI app served by uvicorn in a thread on a free port of 127.0.0.1."""
+
+    def __init__(self, fastapi: FastAPI) -> None:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(fastapi, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+        while not self.server.started:
+            threading.Event().wait(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/messages"
+
+
+@dataclass
+class TeamsEnv:
+    cloud: MicrosoftCloud
+    platform: TeamsPlatform
+    db: Database
+    org: Org
+    deps: Deps
+    app: App
+    served: ServedBot
+    users: dict[str, TeamsUser] = field(default_factory=dict)
+
+    def user(self, name: str) -> TeamsUser:
+        """The Teams user of a person of the test organisation (`"anne"`, `"lars"`, …)."""
+        return self.users[name]
+
+    def install(self, name: str) -> Any:
+        """The app installed for the person: the bot learns who they are and greets them."""
+        return self.platform.install(self.user(name))
+
+    def last_message_to(self, name: str) -> PostedActivity:
+        messages = self.cloud.messages_to(self.user(name))
+        assert messages, f"the bot wrote nothing to {name}"
+        return messages[-1]
+
+
+def card_text(activity: PostedActivity | dict[str, Any]) -> str:
+    """Every text of a message's cards (or of one card), joined: what a reader sees."""
+    cards = activity.cards if isinstance(activity, PostedActivity) else [activity]
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "title", "value", "label", "errorMessage"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(cards)
+    return "\n".join(found).replace("\u200b", "")
+
+
+@pytest.fixture
+def teams_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TeamsEnv]:
+    with MicrosoftCloud() as cloud:
+        for key, value in cloud.environment().items():
+            monkeypatch.setenv(key, value)
+        org = build_org(db)
+        deps = build_deps(Settings(), db)
+        fastapi = FastAPI()
+        app = build_teams_bot(deps, FastAPIAdapter(app=fastapi))
+        asyncio.run(app.initialize())
+        served = ServedBot(fastapi)
+        served.start()
+        users = {
+            name: cloud.add_user(person.name, person.email, locale=LOCALES.get(name, "da-DK"))
+            for name, person in vars(org).items()
+            if hasattr(person, "email")
+        }
+        env = TeamsEnv(cloud, TeamsPlatform(served.url, cloud), db, org, deps, app, served, users)
+        try:
+            yield env
+        finally:
+            served.stop()
