@@ -1,16 +1,17 @@
 """The framework floor for bench/ack.py: a bare Bolt app that acks `/netvaerk` and opens a
-static modal, served exactly like Netværksbot (waitress, same thread count, same client)."""
+static modal, served exactly like Netværksbot (uvicorn with the Slack WSGI app behind a2wsgi,
+same thread count, same client: netvaerk/server.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
-import waitress
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from netvaerk.server import make_wsgi
+from netvaerk.server import Probes, make_asgi, run_service, slack_wsgi
 
 STATIC_VIEW = {
     "type": "modal",
@@ -31,7 +32,8 @@ def main() -> None:
         client.views_open(trigger_id=body["trigger_id"], view=STATIC_VIEW)
 
     threads = int(os.environ.get("HTTP_THREADS", "16"))
-    waitress.serve(make_wsgi(app), host="127.0.0.1", port=int(os.environ["PORT"]), threads=threads)
+    service = make_asgi(Probes(), slack=slack_wsgi(app), slack_threads=threads)
+    asyncio.run(run_service(service, "127.0.0.1", int(os.environ["PORT"])))
 
 
 if __name__ == "__main__":

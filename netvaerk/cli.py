@@ -51,10 +51,10 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    """Serve Slack; without a bot token, the local playground (which imports the server, never
-    the other way round)."""
+    """Serve Slack, Teams or both on one port; with neither configured, the local playground
+    (which imports the server, never the other way round)."""
     settings = get_settings()
-    if not settings.slack_bot_token:
+    if not settings.slack_bot_token and not settings.teams_configured:
         # The playground runs on its own SQLite file: DATABASE_URL is never opened (it may
         # not even be reachable yet on a new machine).
         print(t(settings.netvaerk_language, "setup.no_token"))
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netvaerk", description="Netværksbot")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="serve Slack (HTTP or Socket Mode) and run the scheduler")
+    run = commands.add_parser("run", help="serve Slack and/or Teams on $PORT and run the scheduler")
     run.set_defaults(func=cmd_run)
 
     db = commands.add_parser("db", help="database schema")

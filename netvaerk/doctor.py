@@ -1,7 +1,10 @@
 """`netvaerk doctor [--json] [--language da|en] [--manifest FILE]`: check a deployment and say,
 in plain words, what is wrong and what to do. Exit 0 when nothing is wrong, 1 otherwise.
 
-It only reads: it asks Slack who the token is and what it can see, and reads the tables.
+It only reads: it asks Slack who the token is and what it can see, asks Entra for the Teams
+bot's token and fetches the keys Teams signs with (when Teams is configured), and reads the
+tables. A Teams-only deployment gets no Slack findings; one with neither gets the Slack ones,
+which say how to set it up.
 """
 
 from __future__ import annotations
@@ -68,7 +71,12 @@ def diagnose(settings: Settings, language: str, manifest: Path) -> tuple[Report,
         else:
             database = checks.database(db)
         db_ok = database.level is Level.OK
-        report.add(*slack_checks(settings, manifest, db_ok, db))
+        if settings.slack_bot_token or not settings.teams_configured:
+            report.add(*slack_checks(settings, manifest, db_ok, db))
+        if settings.teams_configured:
+            from platforms.teams import doctor as teams_doctor
+
+            report.add(*teams_doctor.checks(settings))
         report.add(database)
         if db_ok:
             with db.session() as session:

@@ -153,6 +153,34 @@ def test_run_in_a_new_folder_starts_the_playground_without_looking_at_database_u
         process.wait(timeout=30)
 
 
+def test_run_with_only_teams_serves_teams_and_no_playground(tmp_path: Path) -> None:
+    """A Teams-only deployment: no Slack setting at all. `netvaerk run` serves `/api/messages`
+    and the probes on PORT, on DATABASE_URL (migrated at start), not the playground."""
+    from emulator.microsoft import MicrosoftCloud, TeamsPlatform
+
+    port = _free_port()
+    with MicrosoftCloud() as cloud:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_fresh_env(PORT=str(port), NETVAERK_SCHEDULER="false", **cloud.environment()),
+            cwd=tmp_path,
+        )
+        try:
+            ready = _get_when_up(f"http://127.0.0.1:{port}/readyz")
+            assert '"ready":true' in ready.replace(" ", "")
+            alice = cloud.add_user("Alice Jensen", "alice@albertslund.dk")
+            teams = TeamsPlatform(f"http://127.0.0.1:{port}/api/messages", cloud)
+            assert teams.message(alice, "hjælp").status == 200
+            assert teams.message(alice, "hjælp", token="forged").status == 401
+            assert (tmp_path / "netvaerk.sqlite3").exists()
+            assert not (tmp_path / "netvaerk-playground.sqlite3").exists()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def _get_when_up(url: str, timeout: float = 30.0) -> str:
     deadline = time.monotonic() + timeout
     while True:

@@ -22,18 +22,12 @@ from bot.operations.logs import configure_logging
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
 from netvaerk.app import build_app, build_deps
-from netvaerk.server import make_service_wsgi
+from netvaerk.server import build_service
 from storage.db import Database
-from tests.e2e.conftest import (
-    SIGNING_SECRET,
-    TOKEN,
-    RunningServer,
-    serve_wsgi,
-    settings_for,
-    stop_server,
-)
+from tests.e2e.conftest import SIGNING_SECRET, TOKEN, settings_for
 from tests.e2e.helpers import settle, wait_dm
 from tests.factories import Org, build_org
+from tests.serving import served
 from tests.slack_ids import slack_id
 from tests.test_metrics import Samples, scrape, value
 
@@ -56,13 +50,12 @@ def service(db: Database) -> Iterator[Service]:
             api.add_user(slack_id(person), person.email, person.name)
         settings = settings_for(api, db)
         deps = build_deps(settings, db)
-        running = serve_wsgi(make_service_wsgi(build_app(deps), settings, db))
-        try:
-            slack = SlackPlatform(f"{running.url}/slack/events", SIGNING_SECRET, api)
-            yield Service(api, slack, running.url, deps)
-        finally:
-            settle(api)
-            stop_server(running)
+        with served(build_service(deps, slack_app=build_app(deps))) as url:
+            try:
+                slack = SlackPlatform(f"{url}/slack/events", SIGNING_SECRET, api)
+                yield Service(api, slack, url, deps)
+            finally:
+                settle(api)
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -187,12 +180,12 @@ def test_ready_only_when_migrated_and_configured(service: Service, tmp_path: Pat
         slack_api_url=service.api.api_url,
     )
     deps = build_deps(unset, empty)
-    running: RunningServer = serve_wsgi(make_service_wsgi(build_app(deps), unset, empty))
     try:
-        status, _kind, body = get(f"{running.url}/readyz")
-        assert status == 503
-        assert json.loads(body)["problems"] == ["database_not_migrated", "platform_not_configured"]
-        assert get(f"{running.url}/healthz")[0] == 200  # alive all the same
+        with served(build_service(deps, slack_app=build_app(deps))) as url:
+            status, _kind, body = get(f"{url}/readyz")
+            assert status == 503
+            problems = json.loads(body)["problems"]
+            assert problems == ["database_not_migrated", "platform_not_configured"]
+            assert get(f"{url}/healthz")[0] == 200  # alive all the same
     finally:
-        stop_server(running)
         empty.dispose()
