@@ -7,6 +7,7 @@ import logging
 
 from slack_bolt import App
 
+from bot.core.chat import ChatPort
 from bot.core.deps import Deps
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
@@ -31,6 +32,23 @@ def build_deps(settings: Settings, db: Database) -> Deps:
         registry=features.registry(),
         outlook=make_graph_calendar(settings),
     )
+
+
+def build_transport(deps: Deps) -> ChatPort | None:
+    """The chat the delivery loop sends through: Slack when it has a token, else Teams when it is
+    configured, else none (the tick then only plans). With both configured delivery still goes
+    through Slack: one outbox row has one platform's address until delivery routes per person."""
+    settings = deps.settings
+    if settings.slack_bot_token:
+        from platforms.slack.chat import SlackChat, make_delivery_client
+
+        return SlackChat(make_delivery_client(settings))
+    if settings.teams_configured:
+        from platforms.teams.chat import TeamsChat
+        from platforms.teams.sdk import bot_credentials
+
+        return TeamsChat(settings, deps.db, bot_credentials(settings))
+    return None
 
 
 def build_directory(settings: Settings) -> Directory:

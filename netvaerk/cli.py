@@ -75,16 +75,13 @@ def cmd_import(args: argparse.Namespace, deps: Deps) -> int:
 
 def cmd_tick(_args: argparse.Namespace, deps: Deps) -> int:
     """One planner + delivery pass, then exit (cron-style deployments)."""
-    from platforms.slack.chat import SlackChat, make_delivery_client
+    from netvaerk.app import build_transport
     from schedules.tick import run_tick
 
-    transport = None
-    if deps.settings.slack_bot_token:
-        transport = SlackChat(make_delivery_client(deps.settings))
-    result = run_tick(deps, transport)
+    result = run_tick(deps, build_transport(deps))
     print(f"planned: {result.plan.inserted} new message(s)")
     if result.delivery is None:
-        print("not sent: SLACK_BOT_TOKEN is not set")
+        print("not sent: SLACK_BOT_TOKEN is not set, nor TEAMS_CLIENT_ID and the rest")
     else:
         d = result.delivery
         print(

@@ -196,9 +196,9 @@ def build_service(deps: Deps, *, slack_app: App | None = None) -> Service:
 
 
 def _teams_bot(deps: Deps) -> TeamsFactory:
-    from platforms.teams.sdk import make_teams_app
+    from platforms.teams.bot import build_teams_bot
 
-    return lambda adapter: make_teams_app(deps.settings, adapter)
+    return lambda adapter: build_teams_bot(deps, adapter)
 
 
 def _database_healthy(db: Database) -> Callable[[], bool]:
@@ -244,7 +244,7 @@ def serve(settings: Settings, db: Database) -> int:
     `netvaerk run` starts the playground instead (netvaerk/cli.py); this module never imports
     it or the emulator."""
     from bot.core.i18n import t
-    from netvaerk.app import build_app, build_deps
+    from netvaerk.app import build_app, build_deps, build_transport
 
     db.ensure_current()
     slack = bool(settings.slack_bot_token)
@@ -253,7 +253,7 @@ def serve(settings: Settings, db: Database) -> int:
         return 2
     deps = build_deps(settings, db)
     app = build_app(deps) if slack else None
-    transport = _delivery_transport(deps)
+    transport = build_transport(deps)
     if settings.netvaerk_scheduler and transport is not None:
         from schedules.runner import start_scheduler  # the minute tick and nightly retention
 
@@ -267,12 +267,3 @@ def serve(settings: Settings, db: Database) -> int:
         SocketModeHandler(app, settings.slack_app_token).connect()
     asyncio.run(run_service(service, "0.0.0.0", settings.port))
     return 0
-
-
-def _delivery_transport(deps: Deps) -> Any:
-    """The chat the delivery loop sends through: Slack when it has a token."""
-    if not deps.settings.slack_bot_token:
-        return None
-    from platforms.slack.chat import SlackChat, make_delivery_client
-
-    return SlackChat(make_delivery_client(deps.settings))
