@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.core.chat import ChatPort
 from bot.core.feature import Registry
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
@@ -29,6 +30,10 @@ class Deps:
     # The Outlook calendar (bot/booking/calendar_port.py) when GRAPH_* is configured; None keeps
     # booking on proposed times and the `.ics` invitation.
     outlook: CalendarPort | None = None
+    # The chat port of a platform whose handlers share one per process (Teams: the Bot
+    # Connector client, platforms/teams/chat.py), set where that platform's bot is built. Slack's
+    # handlers make theirs per request from Bolt's client.
+    chat: ChatPort | None = None
 
     def timezone_of(self, person: Person) -> str:
         return person.timezone or self.settings.netvaerk_timezone

@@ -10,10 +10,13 @@ from microsoft_teams.apps import App, FastAPIAdapter
 
 from bot.core.deps import Deps
 from platforms.teams import handlers
-from platforms.teams.sdk import make_teams_app
+from platforms.teams.chat import TeamsChat
+from platforms.teams.sdk import bot_credentials, make_teams_app
 
 
 def build_teams_bot(deps: Deps, adapter: FastAPIAdapter) -> App:
     app = make_teams_app(deps.settings, adapter)
+    if deps.chat is None:  # one Bot Connector client for every request (its token is cached)
+        deps.chat = TeamsChat(deps.settings, deps.db, bot_credentials(deps.settings))
     handlers.register(app, deps)
     return app

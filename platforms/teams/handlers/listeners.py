@@ -11,7 +11,8 @@ and dispatches itself, by the ids the neutral model already has:
   returns the neutral form, shown as a dialog;
 - a dialog's submission by its callback (`on_submit`): checked and stored before the answer,
   as on Slack — problems re-show the dialog with each error next to its field and what was
-  typed, else the dialog closes and `tell` runs after the answer;
+  typed, a new form is the dialog's next step (Slack's pushed view, e.g. a result's preview),
+  else the dialog closes and `tell` runs after the answer;
 - a command in a message by its slug (`on_command`, platforms/teams/handlers/command.py).
 
 Every piece of work runs in a worker thread with its own unit of work (context.py), and every
@@ -274,6 +275,8 @@ def install(
                     if opener is None:  # nothing to rebuild it from: say the first problem
                         return dialog_message(next(iter(result.errors.values())))
                     return dialog(opener(r), r, result, values)
+                if isinstance(result, ui.Form):  # the dialog's next step (a result's preview)
+                    return dialog(result, r)
                 stored.append(result)
                 return None
             except Exception as error:
