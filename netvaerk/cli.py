@@ -11,6 +11,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from bot.core.deps import Deps
 from bot.core.i18n import t
@@ -99,6 +101,49 @@ def cmd_preview(args: argparse.Namespace, deps: Deps) -> int:
     return 0
 
 
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    """Write the Teams app zip (platforms/teams/package.py) for the admin center."""
+    from netvaerk import features
+    from platforms.teams.package import AppDetails, build_package
+
+    settings = get_settings()
+    language = settings.netvaerk_language
+    if not settings.teams_client_id:
+        print(t(language, "teams.package.no_client_id"), file=sys.stderr)
+        return 2
+    if not args.url.startswith("https://"):
+        print(t(language, "teams.package.not_https"), file=sys.stderr)
+        return 2
+    details = AppDetails(
+        bot_id=settings.teams_client_id,
+        url=args.url,
+        developer=args.developer,
+        website_url=args.website,
+        privacy_url=args.privacy or args.website,
+        terms_url=args.terms or args.website,
+    )
+    args.out.write_bytes(build_package(details, features.registry().commands))
+    print(t(language, "teams.package.written", file=str(args.out)))
+    return 0
+
+
+def add_teams(commands: Any) -> None:
+    teams = commands.add_parser("teams", help="Microsoft Teams")
+    teams_commands = teams.add_subparsers(dest="teams_command", required=True)
+    package = teams_commands.add_parser(
+        "package", help="write the Teams app zip to upload in the Teams admin center"
+    )
+    package.add_argument("--out", type=Path, default=Path("netvaerksbot-teams.zip"))
+    package.add_argument(
+        "--url", required=True, help="where netvaerk run answers, https (its host is trusted)"
+    )
+    package.add_argument("--developer", default="Albertslund Kommune")
+    package.add_argument("--website", default="https://www.albertslund.dk/")
+    package.add_argument("--privacy", help="the privacy statement (default: --website)")
+    package.add_argument("--terms", help="the terms of use (default: --website)")
+    package.set_defaults(func=cmd_teams_package)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netvaerk", description="Netværksbot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--days", type=int, default=14, help="how many days ahead (default 14)")
     show.set_defaults(with_deps=cmd_preview)
 
+    add_teams(commands)
     from bot.privacy.cli import add_commands as add_privacy  # erase, leave, report, audit export
 
     add_privacy(commands)
