@@ -197,7 +197,8 @@ class TeamsPlatform:
 
     def submit_dialog(self, user: TeamsUser, inputs: Mapping[str, Any]) -> BotResponse:
         """Fill the open dialog's inputs and press its submit button, as the Teams client does:
-        the submit action's data and every input's value (by id) travel together."""
+        the submit action's data and every input's value (by id) travel together, those not
+        filled in with the value the dialog showed."""
         assert self.last_dialog is not None, "no dialog is open"
         card = self.last_dialog
         known = {i["id"] for i in _inputs(card)}
@@ -206,7 +207,9 @@ class TeamsPlatform:
         submit = next(
             a for a in _walk_actions(card) if a["type"] in ("Action.Submit", "Action.Execute")
         )
-        data = {**dict(submit.get("data") or {}), **{k: v for k, v in inputs.items()}}
+        # Every input's value as it stands (its initial value unless `inputs` changes it).
+        shown = {i["id"]: i["value"] for i in _inputs(card) if "value" in i}
+        data = {**dict(submit.get("data") or {}), **shown, **dict(inputs)}
         response = self.invoke(user, "task/submit", {"data": data, "context": {"theme": "default"}})
         if response.status == 200:
             task = (response.json() or {}).get("task") or {}

@@ -12,13 +12,14 @@ from __future__ import annotations
 from microsoft_teams.apps import App
 
 from bot.core.deps import Deps
-from platforms.teams.handlers import checklist, command, home, listeners, members
+from platforms.teams.handlers import checklist, command, home, listeners, members, showcase
 
 # The order of help: each feature's commands in turn (bot/core/feature.py's order for the
 # features' commands, then the commands of Teams alone).
 FEATURES = (
     home,
     checklist,
+    showcase,
 )
 
 

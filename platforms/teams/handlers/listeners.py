@@ -143,12 +143,18 @@ def _clicked_response(result: Reply | ui.Message | None) -> dict[str, Any]:
 
 def _remember_opener(card: dict[str, Any], request: TeamsRequest) -> dict[str, Any]:
     """Put the button that opened the dialog into its submit data, so a submission with
-    problems can build the same form again (Teams sends back only the inputs)."""
-    opened = {
-        "action": request.data.get("action"),
-        "value": request.value,
-        "reply_to": request.activity.get("replyToId"),
-    }
+    problems can build the same form again (Teams sends back only the inputs). A dialog shown
+    again (with problems, or its next step) keeps the button that opened it first."""
+    earlier = request.data.get(OPENED)
+    opened = (
+        earlier
+        if isinstance(earlier, dict)
+        else {
+            "action": request.data.get("action"),
+            "value": request.value,
+            "reply_to": request.activity.get("replyToId"),
+        }
+    )
     for action in card.get("actions") or []:
         if action.get("type") == "Action.Submit":
             action.setdefault("data", {})[OPENED] = opened

@@ -1,0 +1,124 @@
+"""Results in Teams, end to end over real HTTP: `resultat` answers with a card whose button opens
+the dialog; a dialog with problems comes back with each error under its field; the preview is
+the dialog's next step; "Del resultatet" publishes before the dialog closes and tells the poster
+where it went. English and a refusal too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun import freeze_time
+from sqlmodel import select
+
+from storage.models import Department, Person
+from storage.showcase_models import ChannelPost, NetworkResult, ResultStatus
+from tests.platforms.teams.conftest import TeamsEnv, card_text
+
+MONDAY = "2027-03-01 08:00:00"  # 09:00 in Copenhagen
+RESULT = {
+    "title": "Skybrudsplan",
+    "achieved": "Tre skybrudsveje er tegnet sammen med borgerne.",
+    "meaning": "Vej og park kan bruge tegningerne i deres egne planer.",
+}
+
+
+def _sent(env: TeamsEnv, count: int) -> None:
+    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
+
+
+def _three_departments(env: TeamsEnv) -> dict[str, str]:
+    """Anne's network has members in three departments, each with its Teams channel."""
+    channels = {}
+    with env.db.session() as s:
+        by = s.exec(select(Department).where(Department.name == "By og Miljø")).one()
+        kultur, stab = Department(name="Kultur"), Department(name="Økonomi og Stab")
+        s.add_all([kultur, stab])
+        s.flush()
+        for department in (by, kultur, stab):
+            channel = env.cloud.add_channel(department.name)
+            department.channel, department.teams_channel = None, channel.id
+            channels[department.name] = channel.id
+            s.add(department)
+        for person, department in ((env.org.soren, kultur), (env.org.mette, stab)):
+            found = s.get(Person, person.id)
+            assert found is not None
+            found.department_id = department.id
+            s.add(found)
+        s.commit()
+    return channels
+
+
+def _dialog_title(answer: Any) -> str:
+    return str(answer.json()["task"]["value"]["title"])
+
+
+def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEnv) -> None:
+    env = teams_env
+    _three_departments(env)
+    anne = env.user("anne")
+    with freeze_time(MONDAY, tick=True):
+        env.install("anne")
+        _sent(env, 1)
+        env.platform.message(anne, "resultat")
+        _sent(env, 2)
+        offer = env.last_message_to("anne")
+        assert "Tryk på knappen" in card_text(offer)
+        opened = env.platform.click(anne, "Del et netværksresultat", offer)
+        assert opened.status == 200 and _dialog_title(opened) == "Del et netværksresultat"
+        # The one network is chosen already; missing texts come back next to their fields.
+        problems = env.platform.submit_dialog(anne, {"title": "Skybrudsplan", "link": "ftp://x"})
+        assert problems.status == 200
+        dialog = env.platform.last_dialog
+        assert dialog is not None
+        errors = {i["id"]: i.get("errorMessage") for i in _inputs(dialog)}
+        assert errors["achieved"] and errors["meaning"] and errors["link"]
+        assert errors["title"] is None
+        assert any(i.get("value") == "Skybrudsplan" for i in _inputs(dialog))  # kept as typed
+        preview = env.platform.submit_dialog(anne, {**RESULT, "link": ""})
+        assert _dialog_title(preview) == "Forhåndsvisning"
+        assert "Sådan ser opslaget ud" in card_text(
+            preview.json()["task"]["value"]["card"]["content"]
+        )
+        with env.db.session() as s:
+            [draft] = s.exec(select(NetworkResult)).all()
+            assert draft.status == ResultStatus.DRAFT
+        shared = env.platform.submit_dialog(anne, {})
+        assert shared.status == 200 and env.platform.last_dialog is None  # the dialog closed
+        _sent(env, 3)
+        told = card_text(env.last_message_to("anne"))
+        assert "Dit resultat er delt" in told
+    with env.db.session() as s:
+        [result] = s.exec(select(NetworkResult)).all()
+        assert result.status == ResultStatus.PUBLISHED and result.title == "Skybrudsplan"
+        departments = {p.department_id for p in s.exec(select(ChannelPost)).all()}
+        assert len(departments) == 3  # one copy per member department
+
+
+def test_result_command_in_english_and_a_refusal_for_someone_without_a_network(
+    teams_env: TeamsEnv,
+) -> None:
+    env = teams_env
+    env.install("fatima")
+    _sent(env, 1)
+    env.platform.message(env.user("fatima"), "result")
+    _sent(env, 2)
+    text = card_text(env.last_message_to("fatima"))
+    assert "You do not lead or join a network right now" in text
+    assert env.cloud.messages_to(env.user("fatima"))[-1].cards[0].get("actions") is None
+
+
+def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
