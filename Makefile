@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-tick bench-import clean
+.PHONY: run test lint bench bench-tick bench-import bench-calendar clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-tick: $(STAMP)
 
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_large.py
+
+bench-calendar: $(STAMP)
+	$(BIN)/python bench/outlook_calendar.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

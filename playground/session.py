@@ -13,6 +13,8 @@ What runs, and why it is wired this way:
 - The clock is `bot.core.clock` with an offset. Moving it runs the scheduler's tick (planner and
   delivery) at the moments in between where something can be sent, so reminders arrive on the
   days they would in real life.
+- The Outlook calendar is the Graph emulator (playground/calendar.py) with seeded busy times,
+  over https with its own CA: the booking form offers both people's free times.
 - The database is the playground's own SQLite file, deleted and created again on every start
   and reset: the operator's DATABASE_URL is never touched.
 """
@@ -51,6 +53,7 @@ from platforms.slack.chat import SlackChat, make_delivery_client
 from platforms.slack.client import make_client
 from platforms.slack.directory import SlackDirectory
 from platforms.slack.identity import slack_ids_of
+from playground.calendar import PlaygroundCalendar, seed
 from schedules.delivery import Delivery
 from schedules.outbox import next_ready_at
 from schedules.tick import run_tick
@@ -225,6 +228,7 @@ class PlaygroundSession:
         self._app: _RunningApp | None = None
         self._platform: SlackPlatform | None = None
         self._deps: Deps | None = None
+        self._calendar: PlaygroundCalendar | None = None
         self._db: Database | None = None
         self._transport: SlackChat | None = None
         self._files_dir: Path | None = None
@@ -290,6 +294,16 @@ class PlaygroundSession:
             }
         )
         self._deps = build_deps(settings, db)
+        # The calendar a visitor books against: the Graph emulator with seeded free/busy.
+        self._calendar = PlaygroundCalendar(settings)
+        seed(
+            self._calendar.graph,
+            [p.email for p in self.org.people],
+            first_day,
+            self.tz,
+            WorkingCalendar(),
+        )
+        self._deps.outlook = self._calendar.port
         self._app = _serve(self._deps)
         self._platform = SlackPlatform(
             f"{self._app.url}/slack/events",
@@ -327,6 +341,9 @@ class PlaygroundSession:
         if self._api is not None:
             self._api.stop()
             self._api = None
+        if self._calendar is not None:
+            self._calendar.stop()
+            self._calendar = None
         if self._db is not None:
             self._db.dispose()
             self._db = None

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from bot.operations.logs import production_level
 
@@ -56,6 +57,8 @@ def known_needles() -> list[str]:
     for path in PEOPLE_FILES:
         people += _csv_people(path)
     needles = {value for pair in people for value in pair}
+    # As a URL carries them (Graph's /users/{email}/…): an HTTP client's request line.
+    needles |= {quote(email) for email, _name in people}
     return sorted(needles | set(NOTES) | set(SECRETS), key=len, reverse=True)
 
 

@@ -26,6 +26,9 @@ QUIET_LEVELS = {
     "slack_bolt": logging.INFO,
     "slack_sdk": logging.INFO,
     "slack_bolt.RequestVerification": logging.WARNING,
+    # httpx logs every request line at INFO, and Graph's URLs name the mailbox
+    # (/users/{email}/…): an email is personal data, so only its warnings get through.
+    "httpx": logging.WARNING,
 }
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _HANDLER_NAME = "netvaerk"

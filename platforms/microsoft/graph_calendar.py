@@ -11,9 +11,11 @@ booking turns into the `.ics` path.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +35,7 @@ GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # Tentative counts: "free" means free, and a proposal on a tentative hour would still collide.
 BLOCKING = frozenset({"busy", "oof", "tentative"})
 _THROTTLED = (429, 503, 504)
+INTERACTIVE_TIMEOUT = httpx.Timeout(2.0, connect=1.0)
 _log = logging.getLogger(__name__)
 
 
@@ -90,7 +93,14 @@ class GraphCalendar:
             "endTime": _graph_time(end),
             "availabilityViewInterval": 30,
         }
-        answer = self._request("POST", f"users/{quote(mailboxes[0])}/calendar/getSchedule", body)
+        # Read while someone waits on a form (Slack's trigger_id lives 3 s): no waiting out a
+        # Retry-After and a short timeout; a slow calendar reads as unavailable, not as a hang.
+        answer = self._request(
+            "POST",
+            f"users/{quote(mailboxes[0])}/calendar/getSchedule",
+            body,
+            patient=False,
+        )
         intervals: list[Interval] = []
         for schedule in answer.get("value") or []:
             if schedule.get("error"):
@@ -153,7 +163,7 @@ class GraphCalendar:
     # -- HTTP -----------------------------------------------------------------------------
 
     def _request(
-        self, method: str, path: str, body: dict[str, Any] | None = None
+        self, method: str, path: str, body: dict[str, Any] | None = None, patient: bool = True
     ) -> dict[str, Any]:
         refreshed = False
         attempt = 0
@@ -166,7 +176,11 @@ class GraphCalendar:
             self.calls += 1
             try:
                 answer = self._http.request(
-                    method, f"{self._url}/{path}", json=body, headers=headers
+                    method,
+                    f"{self._url}/{path}",
+                    json=body,
+                    headers=headers,
+                    timeout=httpx.USE_CLIENT_DEFAULT if patient else INTERACTIVE_TIMEOUT,
                 )
             except httpx.HTTPError as error:
                 raise CalendarBusy(f"Graph unreachable: {type(error).__name__}") from None
@@ -176,7 +190,7 @@ class GraphCalendar:
                 continue
             if answer.status_code in _THROTTLED:
                 wait = _retry_after(answer)
-                if attempt < self._retries and wait <= self._max_retry_after:
+                if patient and attempt < self._retries and wait <= self._max_retry_after:
                     attempt += 1
                     self._sleep(wait)
                     continue
@@ -212,15 +226,23 @@ def _code(answer: httpx.Response) -> str:
 
 
 def make_graph_calendar(
-    settings: Settings, sleep: Callable[[float], None] = time.sleep
+    settings: Settings,
+    sleep: Callable[[float], None] = time.sleep,
+    ca_file: Path | None = None,
 ) -> GraphCalendar | None:
     """The calendar when GRAPH_* is configured, else None (the `.ics` path). `sleep` waits out
-    a short `Retry-After` (tests and the benchmark pass one that does not block)."""
+    a short `Retry-After` (tests and the benchmark pass one that does not block); `ca_file`
+    trusts one CA for this client only (the playground's emulated cloud), where a deployment
+    or a test sets SSL_CERT_FILE for the whole process instead."""
     if not settings.calendar_configured:
         return None
     assert settings.graph_tenant_id and settings.graph_client_id and settings.graph_client_secret
-    # trust_env: the CA bundle comes from SSL_CERT_FILE where a deployment (or a test) sets it.
-    http = httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0), trust_env=True)
+    timeout = httpx.Timeout(10.0, connect=5.0)
+    if ca_file is not None:
+        verify = ssl.create_default_context(cafile=str(ca_file))
+        http = httpx.Client(timeout=timeout, verify=verify, trust_env=False)
+    else:
+        http = httpx.Client(timeout=timeout, trust_env=True)
     credentials = ClientCredentials(
         http,
         settings.graph_login_url,

@@ -205,3 +205,13 @@ def test_the_demo_files_import_cleanly_and_move_to_the_playgrounds_first_day(
     org = read_demo_org(DEMO_DIR)
     assert len({p.slack_id for p in org.people}) == len(org.people) == 12
     assert len(org.channels) == 4 and len(org.networks) == 3
+
+
+def test_the_booking_form_offers_free_times_from_the_seeded_calendar(served: Served) -> None:
+    status, _ = served.post("/api/command", {"user": SOFIE, "text": "/netvaerk book"})
+    assert status == 200
+    blocks = str(_modal(served, SOFIE)["blocks"])
+    assert "ledige i jeres begges Outlook-kalendere" in blocks
+    assert "kl. 12:00" not in blocks  # lunch is busy for everyone in the seeded calendars
+    lunch = _book(served, date1="2027-03-08", time1="12:00")
+    assert lunch["errors"] == {"time1": t("da", "booking.outlook.busy")}
