@@ -10,7 +10,7 @@ synchronous. Both must answer on the same port (DESIGN.md §4) without one holdi
   worker threads (platforms/teams/), so the loop is never held by a database call.
 - **Slack is the same WSGI app as before** (Bolt's `SlackRequestHandler` inside the edge guard,
   `guard_wsgi`: a malformed body gets 400), mounted at `/slack/events` through a2wsgi's WSGI
-  bridge. a2wsgi runs each Slack request in its own pool of `NETVAERK_HTTP_THREADS` threads —
+  bridge. a2wsgi runs each Slack request in its own pool of `HTTP_THREADS` threads —
   the thread count waitress had — so a slow Slack listener occupies one of those threads and
   nothing else: the loop keeps answering Teams and the health endpoints. (Starlette's own WSGI
   middleware is deprecated in favour of a2wsgi; a2wsgi has no dependencies on Python ≥ 3.11.)
