@@ -20,6 +20,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.settings import Settings
 from emulator.platform import InputRejected, Response
 from playground.session import DB_FILENAME, PlaygroundSession
+from playground.teams import prefer
 from playground.view import state_for
 
 # What the Slack client itself says when it refuses to submit a form (emulator.interaction),
@@ -134,6 +135,12 @@ class Playground:
             "clock": self.clock,
             "reset": self.reset,
             "language": self.set_language,
+            "teams_open": self.teams_open,
+            "slack_open": self.slack_open,
+            "teams_message": self.teams_message,
+            "teams_action": self.teams_action,
+            "teams_submit": self.teams_submit,
+            "teams_close": self.teams_close,
         }
         action = actions.get(route)
         if action is None:
@@ -276,6 +283,55 @@ class Playground:
             raise ApiError(400, "playground.error.date_too_far", days=MAX_DAYS_AHEAD)
         at = max(local.time().replace(microsecond=0), datetime.min.time().replace(hour=9))
         return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+    # -- the Teams view (playground/teams.py) -------------------------------------------------
+
+    def _teams_answer(self, status: int) -> dict[str, Any]:
+        if status >= 400:
+            raise ApiError(502, "playground.error.app_failed", code=status)
+        return {"ok": True}
+
+    def teams_open(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._person(body.get("user"))
+        self.session.teams.open(user, self.session.deps.db)
+        return {"ok": True}
+
+    def slack_open(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._person(body.get("user"))
+        self.session.teams.close(user)
+        prefer(self.session.deps.db, self.session.teams.users[user].email, "slack")
+        return {"ok": True}
+
+    def teams_message(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._person(body.get("user"))
+        text = str(body.get("text") or "").strip()
+        if not text:
+            raise ApiError(400, "playground.error.empty_message")
+        channel = body.get("channel")
+        if channel is not None and channel not in self.session.teams.channels:
+            channel = None  # the 1:1 chat
+        return self._teams_answer(self.session.teams.message(user, text, channel))
+
+    def teams_action(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._person(body.get("user"))
+        action = body.get("action")
+        if not isinstance(action, dict):
+            raise ApiError(400, "playground.error.bad_value")
+        activity = str(body.get("activity_id") or "")
+        if self.session.teams.cloud.activity(activity) is None:
+            raise ApiError(409, "playground.error.gone")
+        return self._teams_answer(self.session.teams.action(user, activity, action))
+
+    def teams_submit(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._person(body.get("user"))
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise ApiError(400, "playground.error.bad_value")
+        return self._teams_answer(self.session.teams.submit(user, data))
+
+    def teams_close(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.session.teams.close(self._person(body.get("user")))
+        return {"ok": True}
 
     def reset(self, _body: Mapping[str, Any]) -> dict[str, Any]:
         with self._lock:

@@ -15,18 +15,24 @@ What runs, and why it is wired this way:
   days they would in real life.
 - The Outlook calendar is the Graph emulator (playground/calendar.py) with seeded busy times,
   over https with its own CA: the booking form offers both people's free times.
+- Teams runs beside Slack (playground/teams.py): the Microsoft cloud emulator on loopback and
+  the bot's Teams side served as `netvaerk run` serves it, so the page can show the same bot as
+  Teams shows it.
 - The database is the playground's own SQLite file, deleted and created again on every start
   and reset: the operator's DATABASE_URL is never touched.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
+import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -35,6 +41,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import uvicorn
 import waitress
 from sqlmodel import select
 from waitress.server import BaseWSGIServer
@@ -45,15 +52,17 @@ from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
 from bot.organisation.importer import import_files
 from emulator.clock import real_time
+from emulator.microsoft import MicrosoftCloud
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
 from netvaerk.app import build_app, build_deps
-from netvaerk.server import make_wsgi
+from netvaerk.server import Probes, make_asgi, make_wsgi
 from platforms.slack.chat import SlackChat, make_delivery_client
 from platforms.slack.client import make_client
 from platforms.slack.directory import SlackDirectory
 from platforms.slack.identity import slack_ids_of
 from playground.calendar import PlaygroundCalendar, seed
+from playground.teams import TeamsSide
 from schedules.delivery import Delivery
 from schedules.outbox import next_ready_at
 from schedules.tick import run_tick
@@ -71,6 +80,7 @@ START_TIME = time(9, 0)  # the start of the sending window: the first reminders 
 TICK_STEP = timedelta(minutes=30)
 DB_FILENAME = "netvaerk-playground.sqlite3"
 TOKEN = "xoxb-playground-token"
+_TRUST = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")  # how the bot is told to trust a CA
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class DemoOrg:
 
     people: list[DemoPerson] = field(default_factory=list)
     channels: list[DemoChannel] = field(default_factory=list)
+    teams_channels: list[DemoChannel] = field(default_factory=list)  # the departments' teams
     networks: list[dict[str, str]] = field(default_factory=list)
 
     def person(self, slack_id: str) -> DemoPerson | None:
@@ -162,6 +173,9 @@ def read_demo_org(directory: Path) -> DemoOrg:
     for row in departments:
         name = row["channel"].lstrip("#")
         org.channels.append(DemoChannel(channel_id_for(name), name, row["department"]))
+        teams_channel = (row.get("teams_channel") or "").strip()
+        if teams_channel:
+            org.teams_channels.append(DemoChannel(teams_channel, name, row["department"]))
     _, people = _read_rows(directory / "people.csv")
     for row in people:
         email = row["email"].strip()
@@ -206,6 +220,35 @@ def _serve(deps: Deps) -> _RunningApp:
     return _RunningApp(server, stop, thread, f"http://127.0.0.1:{server.effective_port}")
 
 
+class _RunningTeams:
+    """The bot's Teams side (`/api/messages`) served by uvicorn on a free loopback port."""
+
+    def __init__(self, deps: Deps) -> None:
+        from platforms.teams.bot import build_teams_bot
+
+        service = make_asgi(Probes(), teams=lambda adapter: build_teams_bot(deps, adapter))
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/api/messages"
+        config = uvicorn.Config(service.asgi, log_config=None, access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+
+        async def run() -> None:
+            await service.prepare()
+            await self.server.serve(sockets=[sock])
+
+        self.thread = threading.Thread(
+            target=asyncio.run, args=(run(),), name="playground-teams", daemon=True
+        )
+        self.thread.start()
+        while not self.server.started and self.thread.is_alive():
+            threading.Event().wait(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
 class PlaygroundSession:
     """Everything one playground run needs; `start()` builds it, `stop()` takes it down."""
 
@@ -234,6 +277,9 @@ class PlaygroundSession:
         self._files_dir: Path | None = None
         self._stop_ticking = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._teams: TeamsSide | None = None
+        self._teams_app: _RunningTeams | None = None
+        self._trust_before: dict[str, str | None] = {}
 
     # -- the parts, once started ------------------------------------------------------------
 
@@ -246,6 +292,11 @@ class PlaygroundSession:
     def platform(self) -> SlackPlatform:
         assert self._platform is not None, "the playground is not started"
         return self._platform
+
+    @property
+    def teams(self) -> TeamsSide:
+        assert self._teams is not None, "the playground is not started"
+        return self._teams
 
     @property
     def deps(self) -> Deps:
@@ -283,8 +334,34 @@ class PlaygroundSession:
             members = [p.slack_id for p in self.org.people if p.department == channel.department]
             api.add_channel(channel.channel_id, channel.name, members=members)
 
+        cloud = MicrosoftCloud().start()
+        # The bot trusts the emulator's local CA as a deployment trusts a corporate one: through
+        # the standard variables (DESIGN.md §4), here in the playground's own process.
+        self._trust_before = {name: os.environ.get(name) for name in _TRUST}
+        os.environ.update({name: str(cloud.ca_file) for name in _TRUST})
+        self._teams = TeamsSide(cloud, lambda: clock.now().timestamp())
+        for person in self.org.people:
+            locale = "en-GB" if person.language == "en" else "da-DK"
+            self._teams.users[person.slack_id] = cloud.add_user(
+                person.name, person.email, locale=locale
+            )
+        for demo_channel in self.org.teams_channels:
+            team = [
+                self._teams.users[p.slack_id]
+                for p in self.org.people
+                if p.department == demo_channel.department
+            ]
+            made = cloud.add_channel(demo_channel.name, team, id=demo_channel.channel_id)
+            self._teams.channels[made.id] = made
+
         settings = self.base.model_copy(
             update={
+                "teams_client_id": cloud.app_id,
+                "teams_client_secret": cloud.app_secret,
+                "teams_tenant_id": cloud.tenant_id,
+                "teams_service_url": cloud.service_url,
+                "teams_login_url": cloud.login_url,
+                "teams_openid_metadata_url": cloud.openid_metadata_url,
                 "slack_bot_token": TOKEN,
                 "slack_signing_secret": secrets.token_hex(16),
                 "slack_app_token": None,
@@ -305,6 +382,8 @@ class PlaygroundSession:
         )
         self._deps.outlook = self._calendar.port
         self._app = _serve(self._deps)
+        self._teams_app = _RunningTeams(self._deps)
+        self._teams.serve(self._teams_app.url)
         self._platform = SlackPlatform(
             f"{self._app.url}/slack/events",
             settings.slack_signing_secret or "",
@@ -338,6 +417,18 @@ class PlaygroundSession:
             self._app.stop.set()
             self._app.thread.join(timeout=10)
             self._app = None
+        if self._teams_app is not None:
+            self._teams_app.stop()
+            self._teams_app = None
+        if self._teams is not None:
+            self._teams.cloud.stop()
+            self._teams = None
+        for name, value in self._trust_before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._trust_before = {}
         if self._api is not None:
             self._api.stop()
             self._api = None

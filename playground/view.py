@@ -113,5 +113,6 @@ def state_for(session: PlaygroundSession, user_id: str, language: str) -> dict[s
         "home": api.home_view(user_id),
         "modal": stack[-1] if stack else None,
         "modal_depth": len(stack),
-        "warnings": api.warnings[-20:],
+        "warnings": api.warnings[-20:] + session.teams.cloud.warnings[-20:],
+        "teams": session.teams.state(user_id, names),
     }

@@ -14,6 +14,7 @@
     state: null,
     user: localStorage.getItem("playground.user") || "",
     target: localStorage.getItem("playground.target") || "dm", // "home", "dm" or a channel id
+    platform: localStorage.getItem("playground.platform") || "slack", // "slack" or "teams"
     language: document.documentElement.lang || "da",
     messageCache: new Map(), // ts -> {hash, element}
     shownConversation: null,
@@ -588,11 +589,39 @@
 
   // --- messages --------------------------------------------------------------------------
 
-  function renderMessage(message) {
+  function teams() {
+    return page.platform === "teams" && page.state && page.state.teams;
+  }
+
+  function conversations() {
+    return teams() ? page.state.teams.conversations : page.state.conversations;
+  }
+
+  /* A button on a Teams card: Action.Execute goes to the bot as an invoke; an Action.Submit
+   * that asks for task/fetch opens a dialog. */
+  async function teamsAction(message, action, button) {
+    if (button) button.disabled = true;
+    if (message) await act("teams_action", { activity_id: message.id, action });
+    else await submitTeamsDialog(action);
+    if (button && button.isConnected) button.disabled = false;
+    await refresh();
+  }
+
+  function messageBody(message) {
+    if (message.cards && message.cards.length) {
+      return message.cards.map((content) => NetvaerkTeams.card(content, {
+        action: (action, button) => teamsAction(message, action, button),
+      }));
+    }
+    if (teams()) return NetvaerkTeams.markdown(message.text || "");
     const where = { message_ts: message.ts };
-    const body = message.blocks && message.blocks.length
+    return message.blocks && message.blocks.length
       ? renderBlocks(message.blocks, { where, drafts: {} })
       : mrkdwn(message.text);
+  }
+
+  function renderMessage(message) {
+    const body = messageBody(message);
     const files = (message.files || []).map((file) => el("a", {
       class: "file", href: `/api/files/${encodeURIComponent(file.id)}`, download: file.name || true,
     }, file.title || file.name));
@@ -667,19 +696,72 @@
 
   // --- the modal -------------------------------------------------------------------------
 
+  function closeFrame(root) {
+    const back = page.modal.returnFocus;
+    root.replaceChildren();
+    page.modal = { id: null, hash: null, errors: {}, drafts: {} };
+    document.body.classList.remove("has-modal");
+    if (back && back.isConnected && !back.closest(".modal")) back.focus();
+    else if (!$("composer").hidden) $("composer-input").focus();
+    else $("main").focus();
+  }
+
+  function modalFrame(title, body, onClose) {
+    const titleId = nextId("modal-title");
+    const x = el("button", { type: "button", class: "modal-x", "aria-label": tr("modal.close") }, "×");
+    x.addEventListener("click", onClose);
+    const dialog = el("div", { class: "modal", role: "dialog", "aria-modal": "true", "aria-labelledby": titleId },
+      el("header", { class: "modal-head" }, el("h2", { id: titleId, text: title }), x), body);
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { event.preventDefault(); onClose(); return; }
+      trapFocus(event);
+    });
+    return { dialog, x };
+  }
+
+  /* The Teams dialog (task module) the bot opened: its card, with the inputs and the submit
+   * button the bot rendered. */
+  function renderTeamsDialog() {
+    const root = $("modal-root");
+    const shown = page.state.teams.dialog;
+    if (!shown) {
+      if (page.modal.id) closeFrame(root);
+      return;
+    }
+    const hash = JSON.stringify(shown);
+    if (hash === page.modal.hash) return;
+    const isNew = !page.modal.id;
+    if (isNew) page.modal.returnFocus = document.activeElement;
+    page.modal.id = "teams-dialog";
+    page.modal.hash = hash;
+    const handlers = { action: (action, button) => teamsAction(null, action, button) };
+    const body = el("div", { class: "modal-body teams-dialog" },
+      el("div", { class: "blocks" }, NetvaerkTeams.card(shown.card, handlers)));
+    page.modal.inputs = handlers.inputs;
+    const { dialog, x } = modalFrame(shown.title, body, closeTeamsDialog);
+    root.replaceChildren(el("div", { class: "backdrop" }, dialog));
+    document.body.classList.add("has-modal");
+    const invalid = dialog.querySelector("[role=alert]");
+    const first = dialog.querySelector("input, select, textarea");
+    ((invalid && first) || first || x).focus();
+  }
+
+  async function submitTeamsDialog(action) {
+    const values = NetvaerkTeams.values(page.modal.inputs || []);
+    await act("teams_submit", { data: { ...(action.data || {}), ...values } });
+  }
+
+  async function closeTeamsDialog() {
+    await act("teams_close", {});
+    await refresh();
+  }
+
   function renderModal() {
     const root = $("modal-root");
     const view = page.state.modal;
+    if (teams()) { renderTeamsDialog(); return; }
     if (!view) {
-      if (page.modal.id) {
-        const back = page.modal.returnFocus;
-        root.replaceChildren();
-        page.modal = { id: null, hash: null, errors: {}, drafts: {} };
-        document.body.classList.remove("has-modal");
-        if (back && back.isConnected && !back.closest(".modal")) back.focus();
-        else if (!$("composer").hidden) $("composer-input").focus();
-        else $("main").focus();
-      }
+      if (page.modal.id) closeFrame(root);
       return;
     }
     const hash = JSON.stringify([view, page.modal.errors]);
@@ -809,19 +891,26 @@
   }
 
   function renderNav() {
-    const [dm, ...channels] = page.state.conversations;
+    const [dm, ...channels] = conversations();
     const top = document.querySelector(".nav-list");
+    const home = top.querySelector('[data-target="home"]');
+    if (home) home.closest("li").hidden = Boolean(teams());  // Teams has no App Home
     syncNavButton(top, "home", tr("nav.home"), 0, page.target === "home");
     syncNavButton(top, "dm", tr("nav.messages"), page.target === "dm" ? 0 : unread(dm), page.target === "dm");
     const list = $("channel-list");
+    const ids = new Set(channels.map((c) => c.id));
+    for (const item of list.querySelectorAll("[data-target]")) {
+      if (!ids.has(item.dataset.target)) item.closest("li").remove();
+    }
     for (const c of channels) {
       syncNavButton(list, c.id, `# ${c.name}`, page.target === c.id ? 0 : unread(c), page.target === c.id);
     }
   }
 
   function currentConversation() {
-    const [dm, ...channels] = page.state.conversations;
-    if (page.target === "dm" || page.target === "home") return dm;
+    const [dm, ...channels] = conversations();
+    if (page.target === "dm" || (page.target === "home" && teams())) return dm;
+    if (page.target === "home") return dm;
     return channels.find((c) => c.id === page.target) || dm;
   }
 
@@ -831,7 +920,10 @@
     $("clock-date").min = state.clock.date;
     renderPeople();
     renderNav();
-    const home = page.target === "home";
+    document.body.classList.toggle("teams", Boolean(teams()));
+    $("platform").hidden = !state.teams;
+    $("platform").textContent = tr(teams() ? "platform.to_slack" : "platform.to_teams");
+    const home = page.target === "home" && !teams();
     const conversation = currentConversation();
     $("conversation-title").textContent = home
       ? tr("home.title")
@@ -899,7 +991,7 @@
     const text = input.value.trim();
     if (!text) return;
     const conversation = currentConversation();
-    const route = text.startsWith("/") ? "command" : "message";
+    const route = teams() ? "teams_message" : text.startsWith("/") ? "command" : "message";
     const answer = await act(route, { text, channel: conversation.id });
     if (answer) {
       input.value = "";
@@ -923,6 +1015,7 @@
       page.modal = { id: null, hash: null, errors: {}, drafts: {} };
       $("modal-root").replaceChildren();
       if (page.target === "home") await act("home", {});
+      if (page.platform === "teams") await act("teams_open", {});
       page.homeHash = null;
       await refresh();
       announce(tr("who.changed", { name: page.state.people.find((p) => p.id === page.user).name }));
@@ -953,10 +1046,24 @@
       if (answer) window.location.assign(`/?lang=${other}`);
     });
     $("composer").addEventListener("submit", sendComposer);
+    $("platform").addEventListener("click", async () => {
+      page.platform = teams() ? "slack" : "teams";
+      localStorage.setItem("playground.platform", page.platform);
+      page.shownConversation = null;
+      page.homeHash = null;
+      page.modal = { id: null, hash: null, errors: {}, drafts: {} };
+      $("modal-root").replaceChildren();
+      document.body.classList.remove("has-modal");
+      await act(page.platform === "teams" ? "teams_open" : "slack_open", {});
+      await refresh();
+      announce(tr(teams() ? "platform.now_teams" : "platform.now_slack"));
+    });
     for (const chip of document.querySelectorAll(".chip")) {
       chip.addEventListener("click", () => {
         const input = $("composer-input");
-        input.value = chip.dataset.text + " ";
+        // In Teams the commands are plain messages: "netvaerk book", not "/netvaerk book".
+        const text = teams() ? chip.dataset.text.replace(/^\//, "") : chip.dataset.text;
+        input.value = text + " ";
         input.focus();
       });
     }
@@ -965,6 +1072,7 @@
         for (const menu of document.querySelectorAll(".overflow-menu:not([hidden])")) menu.hidden = true;
       }
     });
+    if (page.platform === "teams") await act("teams_open", {});
     await refresh();
     if (page.target === "home") await act("home", {});
     schedulePoll(POLL_MS);

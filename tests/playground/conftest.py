@@ -4,6 +4,7 @@ started on a fixed Monday so every test sees the same calendar."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import waitress
+from playwright.sync_api import Browser, Page, sync_playwright
 from waitress.server import BaseWSGIServer
 
 from bot.core.settings import Settings
@@ -104,3 +106,65 @@ def served(tmp_path: Path) -> Iterator[Served]:
         stop.set()
         thread.join(timeout=10)
         playground.close()
+
+
+# --- the browser (headless Chromium via Playwright) ----------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WAIT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(or point CHROMIUM_PATH at it). The browser test is never skipped."
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, served: Served) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 800},
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+    )
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    # Nothing may leave loopback: no fonts, no CDNs.
+    outside: list[str] = []
+    opened.on(
+        "request",
+        lambda request: None if request.url.startswith(served.url) else outside.append(request.url),
+    )
+    opened.goto(served.url + "/")
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert errors == [], errors
+    assert outside == [], outside
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"playground-{name}.png"))

@@ -7,76 +7,14 @@ Runs in CI, never skipped: without Chromium it fails and says how to install it 
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.playground.conftest import Served
+from tests.playground.conftest import WAIT_MS, shot
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-WAIT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-            "(or point CHROMIUM_PATH at it). The browser test is never skipped."
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser, served: Served) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 800},
-        locale="da-DK",
-        timezone_id="Europe/Copenhagen",
-    )
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    # Nothing may leave loopback: no fonts, no CDNs.
-    outside: list[str] = []
-    opened.on(
-        "request",
-        lambda request: None if request.url.startswith(served.url) else outside.append(request.url),
-    )
-    opened.goto(served.url + "/")
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert errors == [], errors
-    assert outside == [], outside
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"playground-{name}.png"))
 
 
 def _be(page: Page, name: str) -> None:
@@ -106,13 +44,13 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     expect(dialog.get_by_label("Samtale med")).to_contain_text("Jens Mortensen")
     dialog.get_by_label("Dato, forslag 1").fill("2027-03-06")  # a Saturday
     dialog.get_by_label("Tidspunkt, forslag 1").fill("10:00")
-    _shot(page, "1-book-modal")
+    shot(page, "1-book-modal")
     dialog.get_by_role("button", name="Send forslag").click()
     # Slack's inline validation error, from the app's response_action, next to the field.
     error = dialog.locator(".bk-error")
     expect(error).to_have_text("⚠ Det er en weekenddag. Vælg en hverdag.", timeout=WAIT_MS)
     expect(dialog.get_by_label("Dato, forslag 1")).to_have_attribute("aria-invalid", "true")
-    _shot(page, "2-validation")
+    shot(page, "2-validation")
     dialog.get_by_label("Dato, forslag 1").fill("2027-03-08")
     dialog.get_by_role("button", name="Send forslag").click()
     expect(dialog).to_be_hidden(timeout=WAIT_MS)
@@ -122,7 +60,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     _be(page, "Jens Mortensen")
     expect(page.locator("#who-desc")).to_have_text("personaleleder")
     expect(messages).to_contain_text("Invitation til samtale", timeout=WAIT_MS)
-    _shot(page, "3-invitation")
+    shot(page, "3-invitation")
     messages.get_by_role("button", name="mandag d. 8. marts 2027 kl. 10:00").click()
     expect(messages).to_contain_text("Samtalen er booket", timeout=WAIT_MS)
     # The invitation was updated in place: its buttons are gone.
@@ -130,7 +68,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
         0, timeout=WAIT_MS
     )
     expect(messages.locator("a.file")).to_have_count(1, timeout=WAIT_MS)  # the .ics invitation
-    _shot(page, "4-booked")
+    shot(page, "4-booked")
 
     # 3. Move the clock: the reflection message arrives two working days before (Thursday).
     page.get_by_label("Til dato").fill("2027-03-03")
@@ -146,7 +84,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     )
     expect(reflection).to_contain_text("mandag d. 8. marts 2027 kl. 10:00")
     reflection.scroll_into_view_if_needed()
-    _shot(page, "5-reflection")
+    shot(page, "5-reflection")
 
     # The network leader got hers too, on the same day.
     _be(page, "Sofie Lund")
@@ -167,7 +105,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     preview = page.get_by_role("dialog", name="Forhåndsvisning")
     expect(preview).to_be_visible(timeout=WAIT_MS)
     expect(preview).to_contain_text("By, Miljø og Teknik")
-    _shot(page, "7-result-preview")
+    shot(page, "7-result-preview")
     preview.get_by_role("button", name="Del resultatet").click()
     expect(preview).to_be_hidden(timeout=WAIT_MS)
     expect(messages).to_contain_text("Dit resultat er delt", timeout=WAIT_MS)
@@ -178,7 +116,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     expect(post).to_contain_text("Sofie Lund, netværksleder")
     post.get_by_role("button", name="👏 Anerkend").click()
     expect(post).to_contain_text("Anerkendt af Jens", timeout=WAIT_MS)
-    _shot(page, "8-result-post")
+    shot(page, "8-result-post")
 
 
 def test_keyboard_only_home_tab_and_english(page: Page) -> None:
@@ -190,7 +128,7 @@ def test_keyboard_only_home_tab_and_english(page: Page) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("#conversation-title")).to_have_text("Netværksbot – hjem")
     expect(page.locator("#home")).to_be_visible()
-    _shot(page, "6-home")
+    shot(page, "6-home")
     page.get_by_role("button", name="Beskeder", exact=True).click()
     _command(page, "/netvaerk book")
     dialog = page.get_by_role("dialog", name="Book samtalen")

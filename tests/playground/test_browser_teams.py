@@ -1,0 +1,46 @@
+"""The playground's Teams view in a real browser (headless Chromium): the same running bot, its
+Adaptive Cards drawn as Teams draws them, switchable with the Slack view.
+
+The screenshot of a card in the Teams view is the one in the README (docs/playground-teams.png).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.playground.conftest import ARTIFACTS, WAIT_MS, shot
+
+pytestmark = pytest.mark.browser
+
+
+def _write(page: Page, text: str) -> None:
+    composer = page.get_by_label("Skriv en besked eller en kommando")
+    composer.fill(text)
+    composer.press("Enter")
+
+
+def test_the_teams_view_shows_the_bots_cards_and_switches_back(page: Page) -> None:
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("Klimaklar by", timeout=WAIT_MS)  # Slack's view first
+    page.get_by_role("button", name="Vis i Teams").click()
+    expect(page.locator("body")).to_have_class("teams", timeout=WAIT_MS)
+    # Installing the app for the person: the bot learned who she is and greets her in a card.
+    card = messages.locator(".adaptive-card").first
+    expect(card).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("button", name="Hjem", exact=True)).to_be_hidden()
+
+    _write(page, "hjælp")
+    expect(messages.locator(".from-person")).to_contain_text("hjælp", timeout=WAIT_MS)
+    help_card = messages.locator(".adaptive-card", has_text="hjælper dig")
+    expect(help_card).to_be_visible(timeout=WAIT_MS)
+    expect(help_card.locator("strong", has_text="Netværksbot")).to_be_visible()  # **bold**
+    shot(page, "teams-help")
+    shutil.copy(ARTIFACTS / "playground-teams-help.png", ARTIFACTS / "playground-teams.png")
+
+    page.get_by_role("button", name="Vis i Slack").click()
+    expect(page.locator("body")).not_to_have_class("teams", timeout=WAIT_MS)
+    expect(messages).to_contain_text("Klimaklar by", timeout=WAIT_MS)
+    expect(messages.locator(".adaptive-card")).to_have_count(0)
