@@ -5,10 +5,10 @@ final. Prints how many messages were sent, lost and duplicated.
     python bench/chaos.py [--messages 400] [--seconds 60] [--latency 0.15] [--seed 15]
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/chaos.py
 
-Without BENCH_DATABASE_URL it runs on a SQLite file. On PostgreSQL it creates and drops a
-database of its own. Everything listens on 127.0.0.1. The workers run the real
-`netvaerk tick` (planner + delivery) with a policy that opens the sending window all week,
-so the run does not depend on the time of day.
+Without BENCH_DATABASE_URL (or TEST_DATABASE_URL) it runs on a SQLite file. On PostgreSQL it
+creates and drops a database of its own (bench/databases.py). Everything listens on 127.0.0.1.
+The workers run the real `netvaerk tick` (planner + delivery) with a policy that opens the
+sending window all week, so the run does not depend on the time of day.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,31 +38,6 @@ start = "00:00"
 end = "23:59"
 """
 TOKEN = "xoxb-chaos"
-
-
-def _pg_database(admin: str) -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-
-    from storage.db import normalise_url
-
-    base = normalise_url(admin).rpartition("/")[0]
-    name = f"netvaerk_chaos_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{base}/{name}", name
-
-
-def _drop_pg(admin: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    from storage.db import normalise_url
-
-    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def _seed(url: str, api: object, messages: int) -> None:
@@ -170,20 +144,19 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
+    from bench.databases import postgres_admin_url, scratch_database
     from emulator import SlackWebAPI
 
-    admin = os.environ.get("BENCH_DATABASE_URL")
+    backend = "postgresql" if postgres_admin_url() else "sqlite"
     tmp = tempfile.TemporaryDirectory()
-    pg_name = None
-    if admin:
-        url, pg_name = _pg_database(admin)
-    else:
-        url = f"sqlite:///{Path(tmp.name) / 'chaos.sqlite3'}"
     policy = Path(tmp.name) / "policy.toml"
     policy.write_text(POLICY, encoding="utf-8")
     kills = spawned = 0
     try:
-        with SlackWebAPI(tokens=[TOKEN], latency=args.latency) as api:
+        with (
+            scratch_database(backend) as url,
+            SlackWebAPI(tokens=[TOKEN], latency=args.latency) as api,
+        ):
             _seed(url, api, args.messages)
             env = {
                 **os.environ,
@@ -233,16 +206,15 @@ def main() -> int:
             )
             history_calls = len(api.calls_to("conversations.history"))
             post_calls = len(api.calls_to("chat.postMessage"))
-        statuses = _statuses(url)
+            statuses = _statuses(url)  # before the scratch database is dropped
     finally:
-        if admin and pg_name:
-            _drop_pg(admin, pg_name)
         tmp.cleanup()
 
     sent = sum(1 for row_id in statuses if posted[str(row_id)] >= 1)
     lost = sum(1 for row_id in statuses if posted[str(row_id)] == 0)
     duplicated = sum(1 for row_id in statuses if posted[str(row_id)] > 1)
-    print(f"database: {'PostgreSQL' if admin else 'SQLite'}; messages: {len(statuses)}")
+    shown = "PostgreSQL" if backend == "postgresql" else "SQLite"
+    print(f"database: {shown}; messages: {len(statuses)}")
     print(f"chaos: {chaos_seconds:.0f} s, {kills} SIGKILLs, {spawned} tick processes")
     print(
         f"Slack latency {args.latency:.2f} s; chat.postMessage calls {post_calls}, "

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
@@ -451,31 +450,6 @@ def run_apscheduler(jobs: int) -> dict[str, Any]:
 # --- orchestration -------------------------------------------------------------------------
 
 
-def _pg_database(admin: str) -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-
-    from storage.db import normalise_url
-
-    base = normalise_url(admin).rpartition("/")[0]
-    name = f"netvaerk_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{base}/{name}", name
-
-
-def _drop_pg(admin: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    from storage.db import normalise_url
-
-    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def _child(*args: str) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=False, cwd=ROOT
@@ -511,36 +485,19 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    admin = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    backends = ["sqlite"] + (["postgresql"] if admin else [])
+    from bench.databases import backends, scratch_database
+
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Netværksbot scheduler benchmark — rollover {ROLLOVER:%Y-%m-%d %H:%M} UTC")
-    for backend in backends:
+    for backend in backends():
         for size in sizes:
-            if backend == "sqlite":
-                folder = tempfile.mkdtemp()
-                url, name = f"sqlite:///{folder}/bench.sqlite3", ""
-            else:
-                assert admin
-                url, name = _pg_database(admin)
-            try:
+            with scratch_database(backend) as url:
                 built = _child("--run", "build", "--url", url, "--people", str(size))
                 r = {**built, **_child("--run", "ours", "--url", url, "--people", str(size))}
-            finally:
-                if name and admin:
-                    _drop_pg(admin, name)
             print(f"{backend:<10} {size:>7} people: {json.dumps(r)}")
-    for backend in backends:
-        if backend == "sqlite":
-            url, name = f"sqlite:///{tempfile.mkdtemp()}/delivery.sqlite3", ""
-        else:
-            assert admin
-            url, name = _pg_database(admin)
-        try:
+    for backend in backends():
+        with scratch_database(backend) as url:
             r = _child("--run", "delivery", "--url", url, "--people", "2000")
-        finally:
-            if name and admin:
-                _drop_pg(admin, name)
         print(f"delivery   {backend:<10}: {json.dumps(r)}")
     r = _child("--run", "apscheduler", "--jobs", str(args.jobs))
     print(f"apscheduler SQLAlchemyJobStore (SQLite): {json.dumps(r)}")

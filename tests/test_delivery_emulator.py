@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,10 +23,16 @@ from schedules.planner import plan
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus
+from tests.delivery_support import (  # noqa: F401
+    MONDAY,
+    SECRETARIAT_CHANNEL,
+    api_fixture,
+    org_fixture,
+    outbox_ids_posted,
+    queue_theme_invites,
+)
 from tests.schedule_support import (  # noqa: F401
-    TOKEN,
     Org,
-    build_org,
     cph,
     hold,
     make_deps,
@@ -38,26 +43,6 @@ from tests.slack_ids import link_slack, slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
 
-MONDAY = cph(2027, 3, 1, 10)  # inside the sending window
-SECRETARIAT_CHANNEL = "C0SEKRETAR"
-
-
-@pytest.fixture
-def api() -> Iterator[SlackWebAPI]:
-    with SlackWebAPI(tokens=[TOKEN]) as started:
-        started.add_channel(SECRETARIAT_CHANNEL, "netvaerk-sekretariat")
-        yield started
-
-
-@pytest.fixture
-def org(db: Database, api: SlackWebAPI) -> Org:
-    built = build_org(db, cph(2027, 2, 1, 10), references=False)
-    for leader in (built.anne, built.fatima):  # no booking nudges in these tests
-        hold(db, leader, built.lars, cph(2027, 2, 1, 11))
-    for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        api.add_user(slack_id(person), person.email, person.name)
-    return built
-
 
 def _deps(db: Database, api: SlackWebAPI, **settings: Any) -> Deps:
     return make_deps(db, api.api_url, **settings)
@@ -65,34 +50,6 @@ def _deps(db: Database, api: SlackWebAPI, **settings: Any) -> Deps:
 
 def _transport(deps: Deps, timeout: int = 10) -> SlackChat:
     return SlackChat(make_delivery_client(deps.settings, timeout=timeout))
-
-
-def _queue(db: Database, deps: Deps, people: list[Person], per_person: int = 1) -> None:
-    """Theme invitations (a simple message whose cause lasts) straight into the outbox."""
-    dues = [
-        Due(
-            key=f"test:{person.id}:{n}",
-            kind="theme_invite",
-            subject=f"theme:2027-05-0{n + 1}",
-            due_on=date(2027, 3, 1),
-            recipient_id=person.id,
-            payload={"deadline": f"2027-05-0{n + 1}"},
-        )
-        for person in people
-        for n in range(per_person)
-    ]
-    with freeze_time(MONDAY), db.session() as s:
-        insert_dues(s, dues, cph(2027, 3, 1, 8), deps.calendar, "Europe/Copenhagen")
-        s.commit()
-
-
-def _outbox_ids_posted(api: SlackWebAPI) -> Counter[str]:
-    """How many times each outbox id reached a conversation."""
-    return Counter(
-        str(message.get("metadata", {}).get("event_payload", {}).get("outbox_id"))
-        for _channel, message in api.message_log()
-        if message.get("metadata")
-    )
 
 
 def _run(deps: Deps, transport: Any, at: Any, **kw: Any) -> Any:
@@ -108,12 +65,12 @@ def test_each_message_carries_its_outbox_id_and_reaches_the_dm(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, _everyone(org))
+    queue_theme_invites(db, deps, _everyone(org))
     stats = _run(deps, _transport(deps), MONDAY)
     assert stats.sent == 6
     rows = outbox(db)
     assert all(row.status == OutboxStatus.SENT and row.sent_ts for row in rows)
-    assert _outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
     for row in rows:
         message = api.find_message(row.sent_ts or "")
         assert message is not None and message[0] == row.sent_channel
@@ -128,7 +85,7 @@ def test_429_and_500_are_retried_and_everything_is_delivered_once(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, _everyone(org))
+    queue_theme_invites(db, deps, _everyone(org))
     api.fail_next("chat.postMessage", 429, retry_after=2)
     api.fail_next("chat.postMessage", 500, count=2)
     transport = _transport(deps)
@@ -141,7 +98,7 @@ def test_429_and_500_are_retried_and_everything_is_delivered_once(
     assert len(api.calls_to("conversations.history")) == 2
     rows = outbox(db)
     assert all(row.status == OutboxStatus.SENT for row in rows)
-    assert _outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
     # Retry-After honoured: the rate-limited message went out 2 s (of the test's clock) later.
     [limited] = [c for c in api.calls_to("chat.postMessage") if c.status == 429]
     limited_id = limited.params["metadata"]["event_payload"]["outbox_id"]
@@ -153,7 +110,7 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_again(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, [org.anne])
+    queue_theme_invites(db, deps, [org.anne])
     transport = _transport(deps, timeout=1)
     transport.conversation(slack_id(org.anne))  # the DM is open already
     with freeze_time(MONDAY) as frozen:
@@ -169,7 +126,7 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_again(
     assert again.recovered == 1 and again.sent == 0
     [row] = outbox(db)
     assert row.status == OutboxStatus.SENT and row.sent_ts
-    assert _outbox_ids_posted(api) == Counter({str(row.id): 1})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1})
 
 
 class _DiesAfterSending:
@@ -207,7 +164,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, _everyone(org))
+    queue_theme_invites(db, deps, _everyone(org))
     with pytest.raises(SystemExit):
         _run(deps, _DiesAfterSending(_transport(deps), 3), MONDAY, concurrency=1, worker="w1")
     # Three went to Slack, none was recorded yet (outcomes are committed in small groups);
@@ -224,7 +181,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(
     assert len(api.calls_to("conversations.history")) == 6
     rows = outbox(db)
     assert all(row.status == OutboxStatus.SENT for row in rows)
-    assert _outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
 
 
 def test_permanent_errors_fail_at_once_and_are_reported_to_the_secretariat_channel(
@@ -236,7 +193,7 @@ def test_permanent_errors_fail_at_once_and_are_reported_to_the_secretariat_chann
         assert gone is not None
         link_slack(s, gone, "U0NOTHERE1")  # not in the workspace
         s.commit()
-    _queue(db, deps, [org.anne, org.soren, org.fatima])
+    queue_theme_invites(db, deps, [org.anne, org.soren, org.fatima])
     api.fail_next("chat.postMessage", error="channel_not_found")
     stats = _run(deps, _transport(deps), MONDAY)
     assert stats.failed == 2 and stats.sent == 1
@@ -261,7 +218,7 @@ def test_without_a_channel_the_secretariat_members_get_the_report_by_dm(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, [org.anne])
+    queue_theme_invites(db, deps, [org.anne])
     api.fail_next("chat.postMessage", error="is_archived")
     _run(deps, _transport(deps), MONDAY)
     with freeze_time(MONDAY + timedelta(minutes=1)):
@@ -275,7 +232,7 @@ def test_transient_errors_give_up_after_the_limit(
     db: Database, api: SlackWebAPI, org: Org, tmp_path: Any
 ) -> None:
     deps = make_deps(db, api.api_url, "[delivery]\nmax_attempts = 2\n", tmp_path)
-    _queue(db, deps, [org.anne])
+    queue_theme_invites(db, deps, [org.anne])
     api.fail_next("chat.postMessage", 500, count=5)
     transport = _transport(deps)
     _run(deps, transport, MONDAY)
@@ -289,7 +246,7 @@ def test_six_due_nudges_in_one_week_become_at_most_three_messages(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = _deps(db, api)
-    _queue(db, deps, [org.lars], per_person=6)
+    queue_theme_invites(db, deps, [org.lars], per_person=6)
     transport = _transport(deps)
     _run(deps, transport, MONDAY)
     for day in range(1, 5):  # the rest of the week
@@ -310,7 +267,7 @@ def test_six_due_nudges_in_one_week_become_at_most_three_messages(
 def test_beyond_the_cap_nudges_wait_for_next_week(db: Database, api: SlackWebAPI, org: Org) -> None:
     deps = _deps(db, api)
     transport = _transport(deps)
-    _queue(db, deps, [org.lars], per_person=3)
+    queue_theme_invites(db, deps, [org.lars], per_person=3)
     _run(deps, transport, MONDAY)  # three messages: the week is full
     with db.session() as s:
         insert_dues(

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,22 +14,24 @@ import pytest
 from freezegun import freeze_time
 
 from bot.core.deps import Deps
-from bot.core.due import Due
 from emulator import SlackWebAPI
 from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery
 from schedules.lease import Heartbeat
-from schedules.outbox import claim, insert_dues
+from schedules.outbox import claim
 from schedules.planner import plan
 from storage.db import Database
-from storage.models import Person
 from storage.scheduling_models import OutboxStatus
+from tests.delivery_support import (  # noqa: F401
+    MONDAY,
+    SECRETARIAT_CHANNEL,
+    api_fixture,
+    org_fixture,
+    outbox_ids_posted,
+    queue_theme_invites,
+)
 from tests.schedule_support import (  # noqa: F401
-    TOKEN,
     Org,
-    build_org,
-    cph,
-    hold,
     make_deps,
     only_scheduler_rules,
     outbox,
@@ -38,51 +39,6 @@ from tests.schedule_support import (  # noqa: F401
 from tests.slack_ids import slack_id
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
-
-MONDAY = cph(2027, 3, 1, 10)  # inside the sending window
-SECRETARIAT_CHANNEL = "C0SEKRETAR"
-
-
-@pytest.fixture
-def api() -> Iterator[SlackWebAPI]:
-    with SlackWebAPI(tokens=[TOKEN]) as started:
-        started.add_channel(SECRETARIAT_CHANNEL, "netvaerk-sekretariat")
-        yield started
-
-
-@pytest.fixture
-def org(db: Database, api: SlackWebAPI) -> Org:
-    built = build_org(db, cph(2027, 2, 1, 10), references=False)
-    for leader in (built.anne, built.fatima):  # no booking nudges in these tests
-        hold(db, leader, built.lars, cph(2027, 2, 1, 11))
-    for person in (built.mette, built.lars, built.anne, built.soren, built.fatima, built.ida):
-        api.add_user(slack_id(person), person.email, person.name)
-    return built
-
-
-def _queue(db: Database, deps: Deps, people: list[Person]) -> None:
-    dues = [
-        Due(
-            key=f"test:{person.id}",
-            kind="theme_invite",
-            subject="theme:2027-05-01",
-            due_on=date(2027, 3, 1),
-            recipient_id=person.id,
-            payload={"deadline": "2027-05-01"},
-        )
-        for person in people
-    ]
-    with freeze_time(MONDAY), db.session() as s:
-        insert_dues(s, dues, cph(2027, 3, 1, 8), deps.calendar, "Europe/Copenhagen")
-        s.commit()
-
-
-def _posted(api: SlackWebAPI) -> Counter[str]:
-    return Counter(
-        str(message.get("metadata", {}).get("event_payload", {}).get("outbox_id"))
-        for _channel, message in api.message_log()
-        if message.get("metadata")
-    )
 
 
 def _tick(deps: Deps, transport: SlackChat, at: datetime) -> Any:
@@ -94,7 +50,7 @@ def test_a_late_answer_then_ten_minutes_of_history_429s_still_sends_once(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = make_deps(db, api.api_url)
-    _queue(db, deps, [org.anne])
+    queue_theme_invites(db, deps, [org.anne])
     transport = SlackChat(make_delivery_client(deps.settings, timeout=1))
     transport.conversation(slack_id(org.anne))  # the DM is open already
     # Slack stores the post but answers after the client gave up: the outcome is unknown.
@@ -120,7 +76,7 @@ def test_a_late_answer_then_ten_minutes_of_history_429s_still_sends_once(
     assert clean.recovered == 1 and clean.sent == 0
     [row] = outbox(db)
     assert row.status == OutboxStatus.SENT
-    assert _posted(api) == Counter({str(row.id): 1})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1})
     assert len(api.messages_in(slack_id(org.anne))) == 1
     # The search reached back before the first attempt, not the latest one.
     oldest = float(api.calls_to("conversations.history")[-1].params["oldest"])
@@ -137,7 +93,7 @@ def test_a_rate_limit_storm_that_never_ends_fails_and_is_reported(
         tmp_path,
         netvaerk_secretariat_channel=SECRETARIAT_CHANNEL,
     )
-    _queue(db, deps, [org.anne])
+    queue_theme_invites(db, deps, [org.anne])
     transport = SlackChat(make_delivery_client(deps.settings))
     api.fail_until_cleared("chat.postMessage", 429, retry_after=1)
     moment = MONDAY
@@ -162,7 +118,7 @@ def test_the_heartbeat_keeps_a_working_workers_claims_and_a_dead_ones_run_out(
     db: Database, api: SlackWebAPI, org: Org
 ) -> None:
     deps = make_deps(db, api.api_url)
-    _queue(db, deps, [org.anne, org.lars])
+    queue_theme_invites(db, deps, [org.anne, org.lars])
     now = [MONDAY]
     [first, second] = claim(db, "w1", now[0], 10, 60)
     assert {first.claimed_by, second.claimed_by} == {"w1"}

@@ -25,9 +25,11 @@ def run_import(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """0 when the files were imported, 1 when the import was rejected (nothing written)."""
+    """0 when the files were imported, 1 when the import was rejected (nothing written).
+
+    `deps.db` is at the newest schema already: `netvaerk import` builds it with the CLI's
+    `_deps()`, whose `Database.prepare` migrates or refuses (NETVAERK_AUTO_MIGRATE)."""
     out, err = out or sys.stdout, err or sys.stderr
-    deps.db.ensure_current()
     report = import_files(deps.db, files, directory, deps.settings.netvaerk_language)
     if not report.accepted:
         for line in report.error_lines():
