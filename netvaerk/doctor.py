@@ -71,7 +71,8 @@ def diagnose(settings: Settings, language: str, manifest: Path) -> tuple[Report,
         else:
             database = checks.database(db)
         db_ok = database.level is Level.OK
-        if settings.slack_bot_token or not settings.teams_configured:
+        slack = bool(settings.slack_bot_token) or not settings.teams_configured
+        if slack:
             report.add(*slack_checks(settings, manifest, db_ok, db))
         if settings.teams_configured:
             from platforms.teams import doctor as teams_doctor
@@ -80,7 +81,11 @@ def diagnose(settings: Settings, language: str, manifest: Path) -> tuple[Report,
         report.add(database)
         if db_ok:
             with db.session() as session:
-                report.add(*filter(None, [checks.departments_without_channel(session)]))
+                platforms = ["slack"] * slack + ["teams"] * settings.teams_configured
+                for platform in platforms:
+                    missing = checks.departments_without_channel(session, platform)
+                    if missing is not None:
+                        report.add(missing)
                 if settings.slack_bot_token:
                     report.add(checks.people(session, "slack", "Slack"))
                 if settings.teams_configured:

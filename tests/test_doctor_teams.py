@@ -14,6 +14,7 @@ from emulator.microsoft import MicrosoftCloud
 from netvaerk.doctor import diagnose
 from platforms.slack.doctor import DEFAULT_MANIFEST
 from storage.db import Database
+from storage.models import Department
 
 SLACK_CHECKS = {"token", "scopes", "mode"}
 
@@ -79,3 +80,18 @@ def test_unreachable_signing_keys_are_a_problem(cloud: MicrosoftCloud, db: Datab
     )
     keys = next(f for f in report.findings if f.check == "teams_keys")
     assert keys.level is Level.PROBLEM and keys.details == {"error": "HTTP 404"}
+
+
+def test_departments_without_a_teams_channel_are_named(cloud: MicrosoftCloud, db: Database) -> None:
+    with db.session() as session:
+        session.add(Department(name="By og Miljø", teams_channel="19:bymiljoe@thread.tacv2"))
+        session.add(Department(name="Børn og Skole", channel="C0BOERNSKO"))  # Slack's only
+        session.add(Department(name="Kultur og Fritid"))
+        session.commit()
+    report, _at = diagnose(teams_only(cloud, db), "en", DEFAULT_MANIFEST)
+    channels = [f for f in report.findings if f.check == "channels"]
+    assert [(f.key, f.values) for f in channels] == [
+        ("no_teams_channel", {"departments": "Børn og Skole, Kultur og Fritid"})
+    ]
+    text = render_text(report, Translator("en"), "check")
+    assert "Departments without a Teams channel" in text and "teams_channel column" in text

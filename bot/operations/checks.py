@@ -98,19 +98,23 @@ def people(session: Session, platform: str, label: str) -> Finding:
     )
 
 
-def departments_without_channel(session: Session) -> Finding | None:
+def departments_without_channel(session: Session, platform: str = "slack") -> Finding | None:
+    """Departments with no channel on `platform` ("slack": `channel`, "teams": `teams_channel`):
+    results are not shared there."""
+    column = Department.teams_channel if platform == "teams" else Department.channel
     missing = session.exec(
-        select(Department.name).where(col(Department.channel).is_(None)).order_by(Department.name)
+        select(Department.name).where(col(column).is_(None)).order_by(Department.name)
     ).all()
     if not missing:
         return None
+    key = "no_teams_channel" if platform == "teams" else "no_channel"
     return Finding(
         "channels",
         Level.WARNING,
-        "no_channel",
+        key,
         {"departments": ", ".join(missing)},
-        fix="no_channel_fix",
-        details={"departments_without_channel": len(missing)},
+        fix=f"{key}_fix",
+        details={"platform": platform, "departments_without_channel": len(missing)},
     )
 
 
