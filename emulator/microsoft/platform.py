@@ -17,7 +17,7 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -108,11 +108,37 @@ class TeamsPlatform:
         except urllib.error.HTTPError as error:
             return BotResponse(error.code, error.read().decode())
 
-    def message(self, user: TeamsUser, text: str, *, token: TokenKind = "valid") -> BotResponse:
-        """`user` writes `text` in their 1:1 chat with the bot."""
+    def message(
+        self,
+        user: TeamsUser,
+        text: str,
+        *,
+        token: TokenKind = "valid",
+        mentions: Sequence[TeamsUser] = (),
+    ) -> BotResponse:
+        """`user` writes `text` in their 1:1 chat with the bot. Each of `mentions` is @mentioned
+        as Teams sends it: `<at>name</at>` in the text (where `text` has `@name`, else before
+        it) and a mention entity with their Teams user id."""
         activity = self._base(user, self._personal(user), "message")
+        entities = []
+        for person in mentions:
+            tag = f"<at>{person.name}</at>"
+            text = (
+                text.replace(f"@{person.name}", tag)
+                if f"@{person.name}" in text
+                else f"{tag} {text}"
+            )
+            entities.append(
+                {
+                    "type": "mention",
+                    "text": tag,
+                    "mentioned": {"id": person.teams_id, "name": person.name},
+                }
+            )
         activity["text"] = text
         activity["textFormat"] = "plain"
+        if entities:
+            activity["entities"] = entities
         return self.post(activity, token)
 
     def mention(self, user: TeamsUser, channel: TeamsChannel, text: str) -> BotResponse:

@@ -12,11 +12,20 @@ from __future__ import annotations
 from microsoft_teams.apps import App
 
 from bot.core.deps import Deps
-from platforms.teams.handlers import checklist, command, home, listeners, members, showcase
+from platforms.teams.handlers import (
+    checklist,
+    command,
+    home,
+    listeners,
+    members,
+    reminders,
+    showcase,
+)
 
 # The order of help: each feature's commands in turn (bot/core/feature.py's order for the
 # features' commands, then the commands of Teams alone).
 FEATURES = (
+    reminders,
     home,
     checklist,
     showcase,
