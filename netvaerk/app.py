@@ -9,6 +9,7 @@ from slack_bolt import App
 
 from bot.core.chat import ChatPort
 from bot.core.deps import Deps
+from bot.core.routing import RoutedChat
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
 from bot.operations.requests import CarryingExecutor
@@ -35,20 +36,25 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 
 
 def build_transport(deps: Deps) -> ChatPort | None:
-    """The chat the delivery loop sends through: Slack when it has a token, else Teams when it is
-    configured, else none (the tick then only plans). With both configured delivery still goes
-    through Slack: one outbox row has one platform's address until delivery routes per person."""
+    """The chat port delivery sends through: Slack when it has a token, Teams when it is
+    configured, both behind one router when both are (bot/core/routing.py); None when neither
+    is (the planner still runs)."""
     settings = deps.settings
+    ports: list[ChatPort] = []
     if settings.slack_bot_token:
         from platforms.slack.chat import SlackChat, make_delivery_client
 
-        return SlackChat(make_delivery_client(settings))
+        ports.append(SlackChat(make_delivery_client(settings)))
     if settings.teams_configured:
         from platforms.teams.chat import TeamsChat
+        from platforms.teams.downloads import make_downloads
         from platforms.teams.sdk import bot_credentials
 
-        return TeamsChat(settings, deps.db, bot_credentials(settings))
-    return None
+        downloads = make_downloads(settings, deps.db)
+        ports.append(TeamsChat(settings, deps.db, bot_credentials(settings), attachments=downloads))
+    if len(ports) > 1:
+        return RoutedChat(ports)
+    return ports[0] if ports else None
 
 
 def build_directory(settings: Settings) -> Directory:

@@ -39,7 +39,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.core import identity, ui
-from bot.core.chat import ChatPort, DeliveryError, Failure, Sent
+from bot.core.chat import ChatPort, DeliveryError, Failure, Sent, addresses, platform_for
 from bot.core.clock import now as clock_now
 from bot.core.deps import Deps
 from bot.core.due import BuildContext, local_midnight
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 _NOT_COUNTED = (OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.DIGESTED)
 # How long delivery waits within one run for messages that become ready (paced, retried).
 WAIT_MAX_SECONDS = 2.0
+# Why a message to an active person failed who is on no platform delivery reaches.
+UNREACHABLE = "unreachable"
 # Outcomes recorded per commit.
 RECORD_EVERY = 10
 
@@ -218,14 +220,17 @@ class Delivery:
             )
             people = self._lock_people(session, {r.recipient_id for r in rows if r.recipient_id})
             quiet = active_snoozes(session, list(people), moment)
-            addresses = identity.user_ids(session, list(people), self.transport.platform)
+            reachable = addresses(session, self.transport, list(people))
             jobs: list[_Job] = []
             groups: dict[int, list[tuple[OutboxMessage, ui.Message, str, str]]] = {}
             for row in rows:
                 person = people.get(row.recipient_id or 0)
                 tz = (person.timezone if person else None) or settings.netvaerk_timezone
-                address = self._address(row, person, addresses)
+                address = self._address(row, person, reachable)
                 if address is None:
+                    if person is not None and person.active:
+                        self._unreachable(session, row, moment, stats)
+                        continue
                     reason = "no_recipient" if person is None else "no_address"
                     self._drop(row, moment, reason if row.recipient_id else "no_recipient", stats)
                     continue
@@ -241,7 +246,9 @@ class Delivery:
                     if held is not None and not unknown:
                         self._defer(row, self.deps.calendar.next_send_opening(held, tz), stats)
                         continue
-                message = None if dismissed else self._build(session, row, person, tz, moment)
+                message = (
+                    None if dismissed else self._build(session, row, person, tz, moment, address)
+                )
                 if message is None and not unknown:
                     self._drop(row, moment, "dismissed" if dismissed else "resolved", stats)
                     continue
@@ -278,6 +285,26 @@ class Delivery:
             return None
         return addresses.get(person.id or 0)
 
+    def _unreachable(
+        self, session: Session, row: OutboxMessage, moment: datetime, stats: DeliveryStats
+    ) -> None:
+        """An active person on no platform delivery reaches (not found in Slack, not seen on
+        Teams yet): the first such message fails, so the secretariat's failure report names them
+        once (schedules/planner.py: report_failures); later ones are dropped, not reported again."""
+        known = session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.recipient_id == row.recipient_id,
+                OutboxMessage.status == OutboxStatus.FAILED,
+                OutboxMessage.last_error == UNREACHABLE,
+            )
+        ).first()
+        if known is not None:
+            self._drop(row, moment, "no_address", stats)
+            return
+        row.status, row.last_error, row.finished_at = OutboxStatus.FAILED, UNREACHABLE, moment
+        self._release(row)
+        stats.failed += 1
+
     def _build(
         self,
         session: Session,
@@ -285,8 +312,9 @@ class Delivery:
         person: Person | None,
         tz: str,
         moment: datetime,
+        address: str,
     ) -> ui.Message | None:
-        ctx = self._context(session, person, tz, moment, row.id)
+        ctx = self._context(session, person, tz, moment, row.id, address)
         message = ctx.build(row.kind, row.payload)
         if message is None:
             return None
@@ -294,7 +322,13 @@ class Delivery:
         return dataclasses.replace(message, metadata={"outbox_id": str(row.id)})
 
     def _context(
-        self, session: Session, person: Person | None, tz: str, moment: datetime, row_id: int | None
+        self,
+        session: Session,
+        person: Person | None,
+        tz: str,
+        moment: datetime,
+        row_id: int | None,
+        address: str,
     ) -> BuildContext:
         settings = self.deps.settings
         language = (
@@ -313,11 +347,13 @@ class Delivery:
             builders=self.deps.registry.builders,
             outbox_id=row_id,
             fits=self.transport.fits,
-            mention=lambda person: self._mention(session, person),
+            mention=lambda person: self._mention(session, person, address),
         )
 
-    def _mention(self, session: Session, person: Person) -> ui.Rich:
-        found = identity.user_id(session, person.id or 0, self.transport.platform)
+    def _mention(self, session: Session, person: Person, address: str) -> ui.Rich:
+        """A mention written for the platform the message goes to."""
+        platform = platform_for(self.transport, address)
+        found = identity.user_id(session, person.id or 0, platform)
         return ui.mention(person.id or 0, person.name, found)
 
     def _decide_capped(
@@ -374,7 +410,7 @@ class Delivery:
     ) -> _Job:
         address, tz = items[0][2], items[0][3]
         person = session.get(Person, recipient_id)
-        ctx = self._context(session, person, tz, moment, None)
+        ctx = self._context(session, person, tz, moment, None, address)
         found = digest_message(ctx, [message for _row, message, *_ in items])
         assert found is not None
         message, held = found

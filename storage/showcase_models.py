@@ -59,12 +59,16 @@ class PostStatus(StrEnum):
 
 
 class ChannelPost(SQLModel, table=True):
-    """One department's copy of a result (or open call): exactly one per department, so a
-    network with two members in one department posts there once."""
+    """One department's copy of a result (or open call) in one of its channels: exactly one per
+    department and channel, so a network with two members in one department posts there once,
+    and a department on Slack and Teams gets one post in each."""
 
     __tablename__ = "channel_posts"
     __table_args__ = (
-        UniqueConstraint("kind", "ref_id", "department_id"),
+        # One copy per department and channel: a department may have a Slack and a Teams one.
+        UniqueConstraint(
+            "kind", "ref_id", "department_id", "channel", name="uq_channel_posts_place"
+        ),
         Index("ix_channel_posts_status", "status", "updated_at"),
     )
 
@@ -72,7 +76,7 @@ class ChannelPost(SQLModel, table=True):
     kind: str = Field(max_length=20)
     ref_id: int  # network_results.id or open_calls.id, by kind
     department_id: int = Field(foreign_key="departments.id", index=True)
-    channel: str | None = Field(default=None, max_length=100)  # as configured when created
+    channel: str | None = Field(default=None, max_length=200)  # as configured when created
     status: str = Field(default=PostStatus.PENDING, max_length=20)
     attempts: int = 0
     error: str | None = Field(default=None, max_length=100)

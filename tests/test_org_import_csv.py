@@ -142,3 +142,37 @@ def test_times_weekdays_and_channels() -> None:
     assert parse_channel("#Økonomi_og-stab") == "#økonomi_og-stab"
     assert parse_channel("D0123ABCD") is None and parse_channel("#two words") is None
     assert parse_channel("oekonomi") is None and parse_channel("#") is None
+
+
+def test_a_department_may_have_a_teams_channel_and_a_teams_only_one_needs_no_slack_channel(
+    db: Database,
+) -> None:
+    teams = "19:a1b2c3d4e5f6@thread.tacv2"
+    Path("afdelinger.csv").write_text(
+        "department,channel,teams_channel\n"
+        f"By og Miljø,#by-og-miljoe,{teams}\n"
+        "Kultur,,19%3aKULTUR0001%40thread.tacv2\n"  # as copied from the channel's link
+        "Skole,#skole,\n",
+        encoding="utf-8",
+    )
+    report = import_files(db, ["afdelinger.csv"], NullDirectory())
+    assert report.accepted, report.error_lines()
+    assert report.departments_without_channel == []
+    with db.session() as session:
+        found = {d.name: (d.channel, d.teams_channel) for d in session.exec(select(Department))}
+    assert found == {
+        "By og Miljø": ("#by-og-miljoe", teams),
+        "Kultur": (None, "19:KULTUR0001@thread.tacv2"),
+        "Skole": ("#skole", None),
+    }
+    # A file without the column leaves the Teams channels alone; a wrong one is refused.
+    Path("afdelinger.csv").write_text("department,channel\nKultur,#kultur\n", encoding="utf-8")
+    assert import_files(db, ["afdelinger.csv"], NullDirectory()).accepted
+    with db.session() as session:
+        kultur = session.exec(select(Department).where(Department.name == "Kultur")).one()
+    assert (kultur.channel, kultur.teams_channel) == ("#kultur", "19:KULTUR0001@thread.tacv2")
+    Path("afdelinger.csv").write_text(
+        "department,channel,teams_channel\nKultur,#kultur,C0KULTUR01\n", encoding="utf-8"
+    )
+    report = import_files(db, ["afdelinger.csv"], NullDirectory())
+    assert [(p.line, p.code) for p in report.problems] == [(2, "bad_teams_channel")]

@@ -18,6 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from sqlmodel import Session
+
 from bot.core import identity, ui
 from storage.db import Database
 from storage.models import Person
@@ -94,6 +96,23 @@ class ChatPort(Protocol):
         ...
 
 
+def platforms_of(port: ChatPort) -> tuple[str, ...]:
+    """The platforms a port reaches: its own, or each of a router's."""
+    return tuple(getattr(port, "platforms", None) or (port.platform,))
+
+
+def platform_for(port: ChatPort, address: str) -> str:
+    """The platform an address is on (for a mention written for the same platform)."""
+    found = getattr(port, "platform_for", None)
+    return str(found(address)) if found is not None else port.platform
+
+
+def addresses(session: Session, port: ChatPort, person_ids: list[int]) -> dict[int, str]:
+    """person id → the address `port` reaches them at, for those it can reach."""
+    found = identity.reachable(session, person_ids, platforms_of(port))
+    return {person_id: user_id for person_id, (_platform, user_id) in found.items()}
+
+
 class DirectMessages:
     """Direct messages to people through a ChatPort, for the flows a person's action starts.
 
@@ -110,7 +129,7 @@ class DirectMessages:
         if person.id is None:
             return None
         with self.db.session() as session:
-            return identity.user_id(session, person.id, self.chat.platform)
+            return addresses(session, self.chat, [person.id]).get(person.id)
 
     def send(
         self, person: Person, message: ui.Message, attachment: ui.Attachment | None = None

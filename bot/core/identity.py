@@ -88,3 +88,23 @@ def forget(session: Session, person_id: int) -> int:
         delete(PlatformIdentity).where(col(PlatformIdentity.person_id) == person_id)
     )
     return int(result.rowcount or 0)
+
+
+def reachable(
+    session: Session, person_ids: list[int], platforms: tuple[str, ...]
+) -> dict[int, tuple[str, str]]:
+    """person id → (platform, their id there) on one of `platforms`: where a person is on
+    several, the one they were most recently seen on (`updated_at`), so their direct messages go
+    to one platform, never to both."""
+    if not person_ids or not platforms:
+        return {}
+    rows = session.exec(
+        select(PlatformIdentity)
+        .where(
+            col(PlatformIdentity.person_id).in_(person_ids),
+            col(PlatformIdentity.platform).in_(platforms),
+        )
+        .order_by(col(PlatformIdentity.updated_at), col(PlatformIdentity.id))
+    ).all()
+    # Later rows win: the most recently seen platform.
+    return {row.person_id: (row.platform, row.user_id) for row in rows}

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
         "https://login.botframework.com/v1/.well-known/openidconfiguration"
     )
 
+    # The bot's public https address (e.g. https://netvaerk.kommune.dk): where a download link
+    # points on Teams, which takes no file from a bot in a 1:1 chat.
+    netvaerk_public_url: str | None = None
+
     @property
     def teams_configured(self) -> bool:
         return bool(self.teams_client_id and self.teams_client_secret and self.teams_tenant_id)

@@ -51,7 +51,8 @@ COLUMNS: Mapping[FileKind, KindColumns] = {
         ("email", "name", "department", "manager_email"), ("language", "roles")
     ),
     FileKind.DEPARTMENTS: KindColumns(
-        ("department", "channel"), ("meeting_weekday", "meeting_time", "meeting_interval_weeks")
+        ("department", "channel"),
+        ("teams_channel", "meeting_weekday", "meeting_time", "meeting_interval_weeks"),
     ),
     FileKind.NETWORKS: KindColumns(
         ("network", "theme", "leader_email", "reference_leader_email", "participant_emails"),

@@ -79,6 +79,7 @@ class StoredDepartment:
     id: int
     name: str
     channel: str | None
+    teams_channel: str | None
     meeting_weekday: int | None
     meeting_time: time | None
     meeting_interval_weeks: int | None
@@ -287,7 +288,12 @@ class Writer:
         counts = self.count(FileKind.DEPARTMENTS)
         for record in records:
             values: dict[str, Any] = {"name": record.name, "channel": record.channel}
-            for column in ("meeting_weekday", "meeting_time", "meeting_interval_weeks"):
+            for column in (
+                "teams_channel",
+                "meeting_weekday",
+                "meeting_time",
+                "meeting_interval_weeks",
+            ):
                 if column in record.columns:
                     values[column] = getattr(record, column)
             stored = self.state.departments.get(record.key)
@@ -309,6 +315,7 @@ class Writer:
         row = {
             "name": values["name"],
             "channel": values.get("channel"),
+            "teams_channel": values.get("teams_channel"),
             "meeting_weekday": values.get("meeting_weekday"),
             "meeting_time": values.get("meeting_time"),
             "meeting_interval_weeks": values.get("meeting_interval_weeks"),
@@ -321,7 +328,7 @@ class Writer:
         self.state.departments[name_key(row["name"])] = StoredDepartment(department_id, **row)
         fields_given = sorted(k for k, v in values.items() if v is not None)
         self.audit("department.created", "department", department_id, fields=fields_given)
-        if row["channel"] is None:
+        if row["channel"] is None and row["teams_channel"] is None:
             self.departments_without_channel.append(row["name"])
 
     def implicit_departments(self, people: list[PersonRecord]) -> None:

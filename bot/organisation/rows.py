@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
+from urllib.parse import unquote
 
 from bot.core.i18n import normalise_language
 from bot.organisation.csv_reading import CsvFile, CsvRow, Problem
@@ -26,6 +27,8 @@ MAX_EMAIL = 320
 # what is clearly not an address (a name in the email column, a missing @, a stray separator).
 _EMAIL = re.compile(r"^[^@\s,;|<>\"]+@[^@\s,;|<>\".]+(\.[^@\s,;|<>\".]+)+$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+# A Teams channel's conversation id, as Teams shows it under "Get link to channel".
+_TEAMS_CHANNEL = re.compile(r"^19:[A-Za-z0-9_\-]{6,}@thread\.(tacv2|skype)$")
 # Slack channel names: letters, digits, hyphens and underscores, at most 80 characters.
 _CHANNEL_NAME = re.compile(r"^#[\w-]{1,80}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -69,6 +72,7 @@ class DepartmentRecord:
     line: int
     name: str
     channel: str | None
+    teams_channel: str | None
     meeting_weekday: int | None
     meeting_time: time | None
     meeting_interval_weeks: int | None
@@ -251,6 +255,13 @@ def read_department(file: CsvFile, row: CsvRow, problems: list[Problem]) -> Depa
         channel = parse_channel(raw_channel)
         if channel is None:
             reader.problem("bad_channel", value=raw_channel)
+    teams_channel = None
+    if raw_teams := row.get("teams_channel"):
+        decoded = unquote(raw_teams)  # as copied from the channel's link: 19%3a…%40thread.tacv2
+        if _TEAMS_CHANNEL.match(decoded):
+            teams_channel = decoded
+        else:
+            reader.problem("bad_teams_channel", value=raw_teams)
     weekday = None
     if raw_weekday := row.get("meeting_weekday"):
         weekday = parse_weekday(raw_weekday)
@@ -265,7 +276,15 @@ def read_department(file: CsvFile, row: CsvRow, problems: list[Problem]) -> Depa
     if name is None:
         return None
     return DepartmentRecord(
-        file.name, row.line, name, channel, weekday, meeting_time, interval, file.column_set
+        file.name,
+        row.line,
+        name,
+        channel,
+        teams_channel,
+        weekday,
+        meeting_time,
+        interval,
+        file.column_set,
     )
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from bot.core import ui
 from bot.core.chat import ChatPort, DeliveryError, Sent
 from bot.core.clock import now
-from bot.showcase.domain import posts_of
+from bot.showcase.domain import channels_of, posts_of
 from storage.db import Database
 from storage.models import Department
 from storage.showcase_models import ChannelPost, PostStatus
@@ -182,16 +182,16 @@ def retry_failed(db: Database, kind: str, ref_id: int) -> int:
             )
             .values(status=PostStatus.PENDING, updated_at=now())
         )
-        # The department's channel as it is now (the import may have given one since).
-        for post in session.exec(
-            select(ChannelPost).where(
-                ChannelPost.kind == kind,
-                ChannelPost.ref_id == ref_id,
-                ChannelPost.status == PostStatus.PENDING,
-            )
-        ).all():
+        # The department's channels as they are now (the import may have given one since).
+        posts = posts_of(session, kind, ref_id)
+        for post in posts:
+            if post.status != PostStatus.PENDING:
+                continue
             department = session.get(Department, post.department_id)
-            post.channel = department.channel if department else None
+            channels = channels_of(department) if department else []
+            if post.channel not in channels:
+                taken = {p.channel for p in posts if p.department_id == post.department_id}
+                post.channel = next((c for c in channels if c not in taken), None)
             if not post.channel:
                 post.status, post.error = PostStatus.FAILED, "no_channel"
             session.add(post)

@@ -154,13 +154,20 @@ def wants_digest(session: Session, department_id: int) -> bool:
     return showcase_settings(session, department_id).digest
 
 
+def channels_of(department: Department) -> list[str]:
+    """Every channel a department posts to: its Slack channel and its Teams channel, those it
+    has (a deployment on one platform leaves the other empty)."""
+    return [c for c in (department.channel, department.teams_channel) if c]
+
+
 def create_posts(
     session: Session, kind: str, ref_id: int, departments: list[Department]
 ) -> list[ChannelPost]:
-    """One post row per department, created once (the unique key keeps a repeated publish
-    from making more). A department without a channel fails at once, so it is reported."""
+    """One post row per department and channel (Slack and Teams), created once (the unique key
+    keeps a repeated publish from making more). A department without any channel fails at once,
+    so it is reported."""
     existing = {
-        p.department_id: p
+        p.department_id
         for p in session.exec(
             select(ChannelPost).where(ChannelPost.kind == kind, ChannelPost.ref_id == ref_id)
         ).all()
@@ -169,26 +176,30 @@ def create_posts(
     for department in departments:
         if department.id in existing:
             continue
-        status, error = PostStatus.PENDING, None
-        if not department.channel:
-            status, error = PostStatus.FAILED, "no_channel"
-        elif kind == PostKind.RESULT and wants_digest(session, department.id or 0):
-            status = PostStatus.DIGEST
-        post = ChannelPost(
-            kind=kind,
-            ref_id=ref_id,
-            department_id=department.id or 0,
-            channel=department.channel,
-            status=status,
-            error=error,
-            created_at=moment,
-            updated_at=moment,
-        )
-        session.add(post)
-        try:
-            session.flush()
-        except IntegrityError:  # another request created it at the same moment
-            session.rollback()
+        digest = kind == PostKind.RESULT and wants_digest(session, department.id or 0)
+        places: list[str | None] = [*channels_of(department)] or [None]
+        for channel in places:
+            status, error = PostStatus.PENDING, None
+            if channel is None:
+                status, error = PostStatus.FAILED, "no_channel"
+            elif digest:
+                status = PostStatus.DIGEST
+            post = ChannelPost(
+                kind=kind,
+                ref_id=ref_id,
+                department_id=department.id or 0,
+                channel=channel,
+                status=status,
+                error=error,
+                created_at=moment,
+                updated_at=moment,
+            )
+            session.add(post)
+            try:
+                session.flush()
+            except IntegrityError:  # another request created it at the same moment
+                session.rollback()
+                break
     session.commit()
     return list(
         session.exec(

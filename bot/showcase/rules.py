@@ -129,21 +129,24 @@ def _digests_on(session: Session, window: PlanWindow, previous: date, day: date)
             col(ChannelPost.created_at) < window.midnight(day),
         )
     ).all()
-    by_department: dict[int, list[int]] = {}
+    by_place: dict[tuple[int, str], list[int]] = {}
     for post in posts:
-        by_department.setdefault(post.department_id, []).append(post.id or 0)
+        if post.channel:
+            by_place.setdefault((post.department_id, post.channel), []).append(post.id or 0)
     found = []
-    for department_id, post_ids in sorted(by_department.items()):
+    for (department_id, channel), post_ids in sorted(by_place.items()):
         department = session.get(Department, department_id)
-        if department is None or not department.channel:
+        if department is None or channel not in showcase.channels_of(department):
             continue
+        # The Slack channel's key is the one it always had; another channel's names it.
+        place = "" if channel == department.channel else f"{channel}:"
         found.append(
             Due(
-                key=f"result-digest:{department_id}:{day.isoformat()}",
+                key=f"result-digest:{department_id}:{place}{day.isoformat()}",
                 kind="result_digest",
                 subject=f"digest:{department_id}",
                 due_on=day,
-                channel=department.channel,
+                channel=channel,
                 capped=False,
                 payload={"department_id": department_id, "post_ids": sorted(post_ids)},
             )

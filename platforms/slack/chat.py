@@ -128,6 +128,12 @@ class SlackChat:
 
     # --- addresses -------------------------------------------------------------------------
 
+    @staticmethod
+    def owns(address: str) -> bool:
+        """Slack's ids and channel names never hold a colon; Teams' always do
+        (bot/core/routing.py)."""
+        return ":" not in address
+
     def conversation(self, to: str) -> str:
         """The conversation id for a user (their DM, opened once and cached), a `#name`, or a
         conversation id as it is."""

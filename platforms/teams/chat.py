@@ -46,6 +46,7 @@ from bot.core.identity import person_for
 from bot.core.settings import Settings
 from platforms.microsoft.entra_token import ClientCredentials, TokenError
 from platforms.teams import cards
+from platforms.teams.downloads import Downloads
 from platforms.teams.identity import PLATFORM, identity_of, remember
 from storage.db import Database
 from storage.models import DeliveryReceipt, PlatformIdentity
@@ -120,7 +121,7 @@ class TeamsChat:
         credentials: ClientCredentials,
         *,
         http: httpx.Client | None = None,
-        attachments: Any = None,
+        attachments: Downloads | None = None,
     ) -> None:
         assert settings.teams_client_id and settings.teams_tenant_id
         self.db = db
@@ -131,6 +132,11 @@ class TeamsChat:
         self.http = http or httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), trust_env=True)
         self.attachments = attachments  # platforms/teams/downloads.py: files as links
         self._lock = threading.Lock()
+
+    @staticmethod
+    def owns(address: str) -> bool:
+        """Every Teams id holds a colon (29:…, 19:…, a:…); Slack's never do."""
+        return ":" in address
 
     # --- HTTP ------------------------------------------------------------------------------
 

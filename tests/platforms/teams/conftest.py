@@ -30,6 +30,9 @@ from netvaerk.app import build_deps
 from platforms.teams.bot import build_teams_bot
 from storage.db import Database
 from tests.factories import Org, build_org
+from tests.schedule_support import Org as ScheduleOrg
+from tests.schedule_support import build_org as build_schedule_org
+from tests.schedule_support import cph, hold
 
 LOCALES = {"fatima": "en-GB"}  # the rest use Teams in Danish
 
@@ -129,3 +132,20 @@ def teams_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TeamsEn
             yield env
         finally:
             served.stop()
+
+
+@pytest.fixture
+def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[MicrosoftCloud]:
+    with MicrosoftCloud() as started:
+        for key, value in started.environment().items():
+            monkeypatch.setenv(key, value)
+        yield started
+
+
+@pytest.fixture
+def org(db: Database) -> ScheduleOrg:
+    """The scheduler tests' organisation (tests/schedule_support.py), for delivery on Teams."""
+    built = build_schedule_org(db, cph(2027, 2, 1, 10), references=False)
+    for leader in (built.anne, built.fatima):  # no booking nudges in these tests
+        hold(db, leader, built.lars, cph(2027, 2, 1, 11))
+    return built

@@ -6,136 +6,31 @@ Nothing is lost, nothing is sent twice."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
 
 from bot.core import ui
 from bot.core.chat import DeliveryError, Failure
-from bot.core.deps import Deps
-from bot.core.due import Due
 from emulator.microsoft import MicrosoftCloud
-from emulator.microsoft.records import TeamsUser
 from platforms.teams.chat import TeamsChat
-from platforms.teams.identity import conversation_of, remember
-from platforms.teams.sdk import bot_credentials
-from schedules.delivery import Delivery
-from schedules.outbox import insert_dues
+from platforms.teams.identity import conversation_of
 from storage.db import Database
-from storage.models import Person
 from storage.scheduling_models import OutboxStatus
-from tests.schedule_support import (  # noqa: F401
-    Org,
-    build_org,
-    cph,
-    hold,
-    make_deps,
-    only_scheduler_rules,
-    outbox,
+from tests.platforms.teams.support import (
+    MONDAY,
+    everyone,
+    on_teams,
+    outbox_ids_posted,
+    queue,
+    run,
+    teams_chat,
+    teams_deps,
 )
+from tests.schedule_support import Org, only_scheduler_rules, outbox  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("only_scheduler_rules")
-
-MONDAY = cph(2027, 3, 1, 10)  # inside the sending window
-
-
-@pytest.fixture
-def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[MicrosoftCloud]:
-    with MicrosoftCloud() as started:
-        for key, value in started.environment().items():
-            monkeypatch.setenv(key, value)
-        yield started
-
-
-@pytest.fixture
-def org(db: Database) -> Org:
-    built = build_org(db, cph(2027, 2, 1, 10), references=False)
-    for leader in (built.anne, built.fatima):  # no booking nudges in these tests
-        hold(db, leader, built.lars, cph(2027, 2, 1, 11))
-    return built
-
-
-def everyone(org: Org) -> list[Person]:
-    return [org.mette, org.lars, org.anne, org.soren, org.fatima, org.ida]
-
-
-def on_teams(
-    db: Database, cloud: MicrosoftCloud, people: list[Person], *, known: bool = False, **kw: Any
-) -> dict[int, TeamsUser]:
-    """Each person in the tenant and linked by their Teams id; `known`: their 1:1 conversation
-    is stored too (learned from an activity they sent)."""
-    users = {}
-    with db.session() as session:
-        for person in people:
-            user = cloud.add_user(person.name, person.email, **kw)
-            conversation = cloud.personal_conversation_id(user) if known else None
-            service_url = cloud.service_url if known else None
-            remember(
-                session,
-                person.id or 0,
-                user.teams_id,
-                conversation_id=conversation,
-                service_url=service_url,
-                aad_object_id=user.aad_object_id,
-            )
-            users[person.id or 0] = user
-        session.commit()
-    return users
-
-
-def teams_deps(db: Database, cloud: MicrosoftCloud) -> Deps:
-    return make_deps(db, **teams_settings(cloud))
-
-
-def teams_settings(cloud: MicrosoftCloud) -> dict[str, Any]:
-    return {
-        "teams_client_id": cloud.app_id,
-        "teams_client_secret": cloud.app_secret,
-        "teams_tenant_id": cloud.tenant_id,
-        "teams_service_url": cloud.service_url,
-        "teams_login_url": cloud.login_url,
-        "teams_openid_metadata_url": cloud.openid_metadata_url,
-    }
-
-
-def teams_chat(deps: Deps) -> TeamsChat:
-    return TeamsChat(deps.settings, deps.db, bot_credentials(deps.settings))
-
-
-def queue(db: Database, deps: Deps, people: list[Person], per_person: int = 1) -> None:
-    """Theme invitations (a simple message whose cause lasts) straight into the outbox."""
-    dues = [
-        Due(
-            key=f"test:{person.id}:{n}",
-            kind="theme_invite",
-            subject=f"theme:2027-05-0{n + 1}",
-            due_on=date(2027, 3, 1),
-            recipient_id=person.id,
-            payload={"deadline": f"2027-05-0{n + 1}"},
-        )
-        for person in people
-        for n in range(per_person)
-    ]
-    with freeze_time(MONDAY), db.session() as s:
-        insert_dues(s, dues, cph(2027, 3, 1, 8), deps.calendar, "Europe/Copenhagen")
-        s.commit()
-
-
-def run(deps: Deps, transport: Any, at: Any, **kw: Any) -> Any:
-    with freeze_time(at) as frozen:
-        return Delivery(deps, transport, sleep=lambda s: frozen.tick(s), **kw).run()
-
-
-def outbox_ids_posted(cloud: MicrosoftCloud) -> Counter[str]:
-    """How many times each outbox id reached Teams (it travels in channelData)."""
-    return Counter(
-        str(call.body["channelData"]["netvaerk"]["outbox_id"])
-        for call in cloud.calls
-        if call.kind == "send" and call.status == 201
-    )
 
 
 def test_a_reminder_goes_by_proactive_1_to_1_created_once_and_reused(
