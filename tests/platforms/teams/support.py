@@ -17,8 +17,8 @@ from platforms.teams.sdk import bot_credentials
 from schedules.delivery import Delivery
 from storage.db import Database
 from storage.models import Person
+from tests.delivery_support import queue_theme_invites
 from tests.schedule_support import Org, make_deps
-
 
 queue = queue_theme_invites  # theme invitations straight into the outbox
 

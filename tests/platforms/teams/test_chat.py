@@ -18,8 +18,8 @@ from platforms.teams.chat import TeamsChat
 from platforms.teams.identity import conversation_of
 from storage.db import Database
 from storage.scheduling_models import OutboxStatus
+from tests.delivery_support import MONDAY
 from tests.platforms.teams.support import (
-    MONDAY,
     everyone,
     on_teams,
     outbox_ids_posted,

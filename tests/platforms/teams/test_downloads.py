@@ -19,7 +19,8 @@ from platforms.teams.chat import TeamsChat
 from platforms.teams.downloads import LIFETIME, make_downloads
 from storage.db import Database
 from storage.models import Download
-from tests.platforms.teams.support import MONDAY, on_teams, teams_settings
+from tests.delivery_support import MONDAY
+from tests.platforms.teams.support import on_teams, teams_settings
 from tests.schedule_support import Org, make_deps
 
 INVITATION = ui.Attachment(

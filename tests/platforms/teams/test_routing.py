@@ -27,8 +27,8 @@ from storage.db import Database
 from storage.models import Department, NetworkMember, Person
 from storage.scheduling_models import OutboxStatus
 from storage.showcase_models import ChannelPost, PostKind, PostStatus
+from tests.delivery_support import MONDAY
 from tests.platforms.teams.support import (
-    MONDAY,
     on_teams,
     outbox_ids_posted,
     queue,
