@@ -14,6 +14,8 @@ synchronous. Both must answer on the same port (DESIGN.md §4) without one holdi
   the thread count waitress had — so a slow Slack listener occupies one of those threads and
   nothing else: the loop keeps answering Teams and the health endpoints. (Starlette's own WSGI
   middleware is deprecated in favour of a2wsgi; a2wsgi has no dependencies on Python ≥ 3.11.)
+- **Teams has its edge guard too** (platforms/teams/edge.py): a body that is not a JSON object
+  gets 400 before the SDK, which would otherwise answer it with a 500.
 - **The health endpoints are async** and run their database queries in the loop's default
   executor, a pool separate from the Slack threads: a burst of slow Slack work cannot make
   `/healthz` time out and get the process killed.
@@ -148,6 +150,9 @@ def make_asgi(
     if teams is not None:
         from microsoft_teams.apps import FastAPIAdapter
 
+        from platforms.teams.edge import ActivityGuard
+
+        asgi.add_middleware(ActivityGuard)  # a malformed body gets 400, not the SDK
         service.teams = teams(FastAPIAdapter(app=asgi))
     return service
 

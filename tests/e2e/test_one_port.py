@@ -191,3 +191,34 @@ def test_a_slow_teams_handler_does_not_hold_up_slack(both: Both) -> None:
         gates.teams_gate.set()
         thread.join(WAIT)
         assert teams_answer[0].status == 200 and gates.teams_released == [True]
+
+
+@pytest.mark.parametrize(
+    "body", [b"{", b"\xff", b"[]", b"null", b'{"type": 5}', b'{"text": "no type"}']
+)
+def test_a_malformed_teams_body_gets_400_and_reaches_nothing(both: Both, body: bytes) -> None:
+    """Signed or not: the SDK would answer these with a 500 and a stack trace."""
+    service = build_service(both.deps, slack_app=build_app(both.deps))
+    with served(service) as url:
+        teams = TeamsPlatform(f"{url}/api/messages", both.cloud)
+        request = urllib.request.Request(
+            f"{url}/api/messages",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {teams.token()}",
+            },
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=WAIT)
+        assert refused.value.code == 400
+        too_large = urllib.request.Request(
+            f"{url}/api/messages", data=b" " * 1_000_001, method="POST"
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(too_large, timeout=WAIT)
+        assert refused.value.code == 413
+        assert both.cloud.calls_to("send") == []
+        assert teams.message(both.alice, "hjælp").status == 200  # the next good one is answered
+        assert both.cloud.wait_for("send").status == 201
