@@ -16,6 +16,7 @@ from bot.booking import domain as booking
 from bot.booking import forms as booking_forms
 from bot.booking import messages as booking_messages
 from bot.booking import outlook
+from bot.booking.calendar_port import CalendarBusy
 from bot.booking.free_times import Interval
 from bot.booking.invitation import invitation
 from bot.core import ui
@@ -238,22 +239,22 @@ class BookingFlow:
         if self.deps.outlook is None or conversation.outlook_event_id:
             return conversation
         parties = self._parties(conversation)
-        organiser = (
-            parties.employee
-            if conversation.proposed_by_id == parties.employee.id
-            else parties.manager
-        )
+        organiser = outlook.organiser_of(conversation, parties.employee, parties.manager)
         attendee = parties.other(organiser.id)
         text = outlook.event_text(
             self._t(organiser), attendee, parties.network.name if parties.network else None
         )
-        event = outlook.create(self.deps.outlook, conversation, organiser, attendee, text)
-        if event is None:
-            return conversation
+        try:
+            event = outlook.create(self.deps.outlook, conversation, organiser, attendee, text)
+        except CalendarBusy:
+            event = None  # still throttled: the mailbox marks it for the tick to finish
+        else:
+            if event is None:
+                return conversation
         with self.deps.db.session() as session:
             stored = booking.get_conversation(session, conversation.id or 0)
             stored.outlook_mailbox = organiser.email
-            stored.outlook_event_id = event.id
+            stored.outlook_event_id = event.id if event else None
             session.add(stored)
             session.commit()
             session.refresh(stored)

@@ -153,7 +153,13 @@ def confirmation(
                 ),
             )
         ),
-        ui.Note(t("booking.confirmed.invitation_note")),
+        ui.Note(
+            t(
+                "booking.confirmed.outlook_note"
+                if conversation.outlook_event_id
+                else "booking.confirmed.invitation_note"
+            )
+        ),
     )
     key = "booking.confirmed.notification_moved" if moved else "booking.confirmed.notification"
     return ui.Message(text=t(key, name=other.name, when=when), parts=parts)

@@ -79,6 +79,11 @@ def colliding(
     return [moment for moment in times if collides(busy, moment, minutes)]
 
 
+def organiser_of(conversation: Conversation, employee: Person, manager: Person) -> Person:
+    """Whose calendar holds the event: the inviter, whose proposal was accepted."""
+    return employee if conversation.proposed_by_id == employee.id else manager
+
+
 def event_text(t: Translator, other: Person, network: str | None) -> EventText:
     """Subject and body in the organiser's language (the attendee reads the same event)."""
     subject = t("booking.outlook.subject", name=other.name)
@@ -104,7 +109,8 @@ def create(
     text: EventText,
 ) -> MeetingEvent | None:
     """The booked conversation as an event in the organiser's mailbox; None when the calendar
-    cannot take it (the `.ics` invitation is the meeting then)."""
+    cannot take it (the `.ics` invitation is the meeting then). Throttling beyond the client's
+    budget raises `CalendarBusy`: the caller leaves it to the tick (outlook_rules.py)."""
     assert conversation.starts_at is not None
     end = conversation.starts_at + timedelta(minutes=conversation.duration_minutes)
     try:
@@ -116,7 +122,7 @@ def create(
             text,
             transaction_id(conversation),
         )
-    except (CalendarUnavailable, CalendarBusy) as error:
+    except CalendarUnavailable as error:
         log.warning(
             "calendar: event for conversation %s not created (%s)",
             conversation.id,

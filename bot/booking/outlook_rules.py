@@ -5,8 +5,9 @@ meetings in Outlook, not in the bot; without this the bot would remind them of a
 longer holds. Graph has change notifications, but a deployment behind a municipal firewall
 cannot always receive them, so the tick asks instead — bounded: at most every
 `CHECK_EVERY_MINUTES`, only conversations in the next `HORIZON_DAYS`, at most `MAX_PER_CHECK`
-events per check (soonest first), one `GET` each. The same pass also retries the cancellation
-of an event whose conversation was cancelled while Graph was throttling.
+events per check (soonest first), one `GET` each. The same pass finishes what Graph was too
+busy to take at the moment: creating the event of a conversation booked while throttled, and
+cancelling the event of a conversation cancelled then.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from sqlmodel import Session, col, select
 
 from bot.booking import messages as booking_messages
 from bot.booking import outlook
-from bot.booking.calendar_port import CalendarBusy, CalendarUnavailable
+from bot.booking.calendar_port import CalendarBusy, CalendarPort, CalendarUnavailable
 from bot.core import ui
 from bot.core.due import BuildContext, Due, PlanWindow
 from bot.core.formatting import format_datetime
-from storage.models import Conversation, ConversationStatus, Person
+from bot.core.i18n import Translator
+from storage.models import Conversation, ConversationStatus, Network, Person
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,8 @@ def outlook_rule(session: Session, window: PlanWindow) -> Iterable[Due]:
             if outlook.cancel(port, conversation, ""):
                 conversation.outlook_event_id = None
                 session.add(conversation)
+        for conversation in _not_yet_created(session, window.now):
+            _finish_create(session, conversation, port)
         for conversation in _booked_soon(session, window.now):
             checked += 1
             try:
@@ -123,6 +127,44 @@ def _booked_soon(session: Session, moment: datetime) -> list[Conversation]:
             .limit(MAX_PER_CHECK)
         ).all()
     )
+
+
+def _not_yet_created(session: Session, moment: datetime) -> list[Conversation]:
+    """Booked while Graph was throttling: the mailbox is known, the event not yet made."""
+    return list(
+        session.exec(
+            select(Conversation)
+            .where(
+                Conversation.status == ConversationStatus.BOOKED,
+                col(Conversation.outlook_mailbox).is_not(None),
+                col(Conversation.outlook_event_id).is_(None),
+                col(Conversation.starts_at) > moment,
+            )
+            .limit(MAX_PER_CHECK)
+        ).all()
+    )
+
+
+def _finish_create(session: Session, conversation: Conversation, port: CalendarPort) -> None:
+    """Create the event now, with the same transactionId: had the throttled request reached
+    Exchange after all, Graph answers with that event instead of a second one."""
+    employee = session.get(Person, conversation.employee_id)
+    manager = session.get(Person, conversation.manager_id)
+    network = session.get(Network, conversation.network_id) if conversation.network_id else None
+    if employee is None or manager is None:
+        return
+    organiser = outlook.organiser_of(conversation, employee, manager)
+    attendee = manager if organiser is employee else employee
+    # The organiser's language as imported; the organisation's default (da) otherwise.
+    text = outlook.event_text(
+        Translator(organiser.language), attendee, network.name if network else None
+    )
+    event = outlook.create(port, conversation, organiser, attendee, text)
+    if event is None:  # the mailbox may not be written after all: the `.ics` stands
+        conversation.outlook_mailbox = None
+    else:
+        conversation.outlook_event_id = event.id
+    session.add(conversation)
 
 
 def _left_behind(session: Session) -> list[Conversation]:

@@ -152,6 +152,9 @@ def test_accept_move_cancel_is_one_event_kept_in_step(env: SlackEnv, outlook: Ma
         assert conversation.outlook_event_id == event["id"]
         assert conversation.outlook_mailbox == ANNE
         assert graph.events(LARS) == [event]  # Lars is invited, not given a second event
+        assert "Mødet ligger i jeres Outlook-kalendere med et Teams-link" in text_of(
+            wait_dm(env.api, "ULARS", "Samtalen er booket")
+        )
 
         env.slack.click("UANNE", *button(booked, actions.BOOKING_RESCHEDULE))
         env.api.wait_for(
@@ -246,10 +249,29 @@ def test_a_mailbox_outside_the_scope_gets_the_ics_path(env: SlackEnv, outlook: M
         assert submitted.status == 200 and not submitted.problems
         invite = wait_dm(env.api, "ULARS", "Invitation til samtale")
         env.slack.click("ULARS", *button(invite, actions.BOOKING_ACCEPT))
-        wait_dm(env.api, "ULARS", "Samtalen er booket")
+        booked = wait_dm(env.api, "ULARS", "Samtalen er booket")
+        assert "som en .ics-fil" in text_of(booked) and "Outlook" not in text_of(booked)
         settle(env.api)
     assert graph.events() == []
     assert _conversation(env).outlook_event_id is None
     for user in ("UANNE", "ULARS"):
         channel = env.api.dm_channel_id(user)
         assert [f for f in env.api.files if f.channel_id == channel]  # the .ics invitation
+
+
+def test_throttled_past_the_budget_the_tick_creates_the_event_once(
+    env: SlackEnv, outlook: MakeGraph
+) -> None:
+    graph = outlook()
+    graph.cloud.fail_next("create_event", 429, retry_after=1, count=3)  # more than the budget
+    with freeze_time(WEDNESDAY, tick=True):
+        _book(env)
+    assert graph.events(ANNE) == []
+    conversation = _conversation(env)
+    assert conversation.outlook_mailbox == ANNE and conversation.outlook_event_id is None
+    _tick(env, _at(date(2027, 3, 24), 10))
+    [event] = graph.events(ANNE)
+    assert _conversation(env).outlook_event_id == event["id"]
+    assert event["subject"] == "Samtale om tid og rum til netværksarbejdet med Lars Nielsen"
+    _tick(env, _at(date(2027, 3, 24), 10, 30))  # the next check reads it, makes no other
+    assert len(graph.events(ANNE)) == 1 and len(graph.cloud.calls_to("create_event")) == 4
