@@ -13,6 +13,7 @@ from microsoft_teams.apps import App
 
 from bot.core.deps import Deps
 from platforms.teams.handlers import (
+    booking,
     checklist,
     command,
     home,
@@ -25,6 +26,7 @@ from platforms.teams.handlers import (
 # The order of help: each feature's commands in turn (bot/core/feature.py's order for the
 # features' commands, then the commands of Teams alone).
 FEATURES = (
+    booking,
     reminders,
     home,
     checklist,

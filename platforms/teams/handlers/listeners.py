@@ -283,7 +283,8 @@ def install(
                     return dialog(opener(r), r, result, values)
                 if isinstance(result, ui.Form):  # the dialog's next step (a result's preview)
                     return dialog(result, r)
-                stored.append(result)
+                if result is not None:  # None: nothing changed, nobody to tell
+                    stored.append(result)
                 return None
             except Exception as error:
                 return dialog_message(safe_text_for(deps, r.actor, error, f"submit {callback}"))

@@ -24,6 +24,7 @@ from microsoft_teams.apps import App, FastAPIAdapter
 
 from bot.core.deps import Deps
 from bot.core.settings import Settings
+from emulator.clock import real_monotonic
 from emulator.microsoft import MicrosoftCloud, TeamsPlatform
 from emulator.microsoft.records import PostedActivity, TeamsUser
 from netvaerk.app import build_deps
@@ -82,6 +83,18 @@ class TeamsEnv:
     def install(self, name: str) -> Any:
         """The app installed for the person: the bot learns who they are and greets them."""
         return self.platform.install(self.user(name))
+
+    def wait_message(self, name: str, contains: str, timeout: float = 10.0) -> PostedActivity:
+        """The newest message to the person (as it stands now) whose card shows `contains`."""
+        deadline = real_monotonic() + timeout
+        while True:
+            for message in reversed(self.cloud.messages_to(self.user(name))):
+                if contains in card_text(message):
+                    return message
+            if real_monotonic() > deadline:
+                shown = [card_text(m)[:80] for m in self.cloud.messages_to(self.user(name))]
+                raise AssertionError(f"no message to {name} with {contains!r}; got {shown}")
+            threading.Event().wait(0.02)
 
     def last_message_to(self, name: str) -> PostedActivity:
         messages = self.cloud.messages_to(self.user(name))
