@@ -259,6 +259,9 @@ def serve(settings: Settings, db: Database) -> int:
     deps = build_deps(settings, db)
     app = build_app(deps) if slack else None
     transport = build_transport(deps)
+    # The Teams handlers' flows send through the same port as delivery: one Bot Connector client
+    # (its token cached), Slack and Teams channels alike, files as download links.
+    deps.chat = transport
     if settings.netvaerk_scheduler and transport is not None:
         from schedules.runner import start_scheduler  # the minute tick and nightly retention
 

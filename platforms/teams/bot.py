@@ -11,12 +11,15 @@ from microsoft_teams.apps import App, FastAPIAdapter
 from bot.core.deps import Deps
 from platforms.teams import handlers
 from platforms.teams.chat import TeamsChat
+from platforms.teams.downloads import make_downloads
 from platforms.teams.sdk import bot_credentials, make_teams_app
 
 
 def build_teams_bot(deps: Deps, adapter: FastAPIAdapter) -> App:
     app = make_teams_app(deps.settings, adapter)
-    if deps.chat is None:  # one Bot Connector client for every request (its token is cached)
-        deps.chat = TeamsChat(deps.settings, deps.db, bot_credentials(deps.settings))
+    if deps.chat is None:  # `netvaerk run` gives the delivery's port; else Teams' own
+        downloads = make_downloads(deps.settings, deps.db)
+        credentials = bot_credentials(deps.settings)
+        deps.chat = TeamsChat(deps.settings, deps.db, credentials, attachments=downloads)
     handlers.register(app, deps)
     return app

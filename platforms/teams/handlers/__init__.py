@@ -19,6 +19,7 @@ from platforms.teams.handlers import (
     home,
     listeners,
     members,
+    privacy,
     reminders,
     showcase,
 )
@@ -29,6 +30,7 @@ FEATURES = (
     booking,
     reminders,
     home,
+    privacy,
     checklist,
     showcase,
 )

@@ -35,7 +35,8 @@ from tests.schedule_support import Org as ScheduleOrg
 from tests.schedule_support import build_org as build_schedule_org
 from tests.schedule_support import cph, hold
 
-LOCALES = {"fatima": "en-GB"}  # the rest use Teams in Danish
+LOCALES = {"fatima": "en-GB"}
+PUBLIC_URL = "https://netvaerk.example.dk"  # the rest use Teams in Danish
 
 
 class ServedBot:
@@ -128,6 +129,7 @@ def teams_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TeamsEn
     with MicrosoftCloud() as cloud:
         for key, value in cloud.environment().items():
             monkeypatch.setenv(key, value)
+        monkeypatch.setenv("NETVAERK_PUBLIC_URL", PUBLIC_URL)  # where download links point
         org = build_org(db)
         deps = build_deps(Settings(), db)
         fastapi = FastAPI()
