@@ -111,12 +111,13 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     if not settings.teams_client_id:
         print(t(language, "teams.package.no_client_id"), file=sys.stderr)
         return 2
-    if not args.url.startswith("https://"):
+    url = args.url or settings.netvaerk_public_url or ""
+    if not url.startswith("https://"):
         print(t(language, "teams.package.not_https"), file=sys.stderr)
         return 2
     details = AppDetails(
         bot_id=settings.teams_client_id,
-        url=args.url,
+        url=url,
         developer=args.developer,
         website_url=args.website,
         privacy_url=args.privacy or args.website,
@@ -135,7 +136,7 @@ def add_teams(commands: Any) -> None:
     )
     package.add_argument("--out", type=Path, default=Path("netvaerksbot-teams.zip"))
     package.add_argument(
-        "--url", required=True, help="where netvaerk run answers, https (its host is trusted)"
+        "--url", help="where netvaerk run answers, https (default: NETVAERK_PUBLIC_URL)"
     )
     package.add_argument("--developer", default="Albertslund Kommune")
     package.add_argument("--website", default="https://www.albertslund.dk/")

@@ -1,5 +1,6 @@
-"""Serves production on one `$PORT`: Slack (`POST /slack/events`), Teams (`POST /api/messages`),
-`GET /healthz`, `GET /readyz` and `GET /metrics`, from one uvicorn process.
+"""Serves production on one `$PORT`: Slack (`POST /slack/events`), Teams (`POST /api/messages`,
+and `GET /download/<token>` for its signed file links), `GET /healthz`, `GET /readyz` and
+`GET /metrics`, from one uvicorn process.
 
 Why this shape. The Teams SDK v2 is asyncio: its `App` mounts `/api/messages` on a FastAPI app
 (`FastAPIAdapter`) and its handlers run on an event loop. Bolt, and the core under it, are
@@ -31,7 +32,7 @@ import asyncio
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 TeamsFactory = Callable[["FastAPIAdapter"], "TeamsApp"]
+# A download link's token -> (status, headers, body): platforms/teams/downloads.py.
+Download = Callable[[str], tuple[int, Mapping[str, str], bytes]]
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,12 @@ def make_asgi(
     slack: WSGIApp | None = None,
     slack_threads: int = 16,
     teams: TeamsFactory | None = None,
+    downloads: Download | None = None,
 ) -> Service:
     """One FastAPI app: `/slack/events` when `slack` is given, `/api/messages` when `teams` is,
-    and the probes. No OpenAPI pages: this is a bot's endpoint, not an API to browse."""
+    `GET /download/<token>` when `downloads` is (Teams' signed file links,
+    platforms/teams/downloads.py), and the probes. No OpenAPI pages: this is a bot's endpoint,
+    not an API to browse."""
     asgi = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     async def healthz(_request: Request) -> Response:
@@ -143,6 +149,15 @@ def make_asgi(
             return Response(await asyncio.to_thread(metrics), media_type=CONTENT_TYPE)
 
         asgi.router.routes.append(Route("/metrics", metrics_text, methods=["GET"]))
+    if downloads is not None:
+        serve_download = downloads
+
+        async def download(request: Request) -> Response:
+            token = str(request.path_params["token"])
+            status, headers, body = await asyncio.to_thread(serve_download, token)
+            return Response(body, status_code=status, headers=dict(headers))
+
+        asgi.router.routes.append(Route("/download/{token}", download, methods=["GET"]))
     if slack is not None:
         bridge = WSGIMiddleware(slack, workers=slack_threads)  # type: ignore[arg-type]
         asgi.router.routes.append(Route("/slack/events", bridge, methods=["POST"]))
@@ -189,14 +204,18 @@ def build_service(deps: Deps, *, slack_app: App | None = None) -> Service:
     slack = None
     if slack_app is not None and not settings.slack_app_token:
         slack = slack_wsgi(slack_app)
-    teams = None
+    teams = downloads = None
     if settings.teams_configured:
+        from platforms.teams.downloads import make_downloads
+
         teams = _teams_bot(deps)
+        downloads = make_downloads(settings, deps.db).serve_download
     return make_asgi(
         service_probes(settings, deps.db),
         slack=slack,
         slack_threads=settings.http_threads,
         teams=teams,
+        downloads=downloads,
     )
 
 

@@ -222,3 +222,19 @@ def test_a_malformed_teams_body_gets_400_and_reaches_nothing(both: Both, body: b
         assert both.cloud.calls_to("send") == []
         assert teams.message(both.alice, "hjælp").status == 200  # the next good one is answered
         assert both.cloud.wait_for("send").status == 201
+
+
+def test_teams_download_links_are_served_on_the_same_port(both: Both) -> None:
+    from bot.core import ui
+    from platforms.teams.downloads import make_downloads
+
+    invitation = ui.Attachment("samtale.ics", "Samtalen", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    token = make_downloads(both.deps.settings, both.deps.db).store(invitation, None)
+    with served(build_service(both.deps)) as url:
+        with urllib.request.urlopen(f"{url}/download/{token}", timeout=WAIT) as answer:
+            assert answer.status == 200 and answer.read() == invitation.content
+            assert answer.headers["Content-Type"].startswith("text/calendar")
+        file_id, expires, _signature = token.split(".")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/download/{file_id}.{expires}.forged", timeout=WAIT)
+        assert refused.value.code == 404

@@ -167,5 +167,9 @@ def test_netvaerk_teams_package_as_a_process(tmp_path: Path, official: dict[str,
     )
     assert done.returncode == 0, done.stderr
     assert f"The Teams app is written to {out}" in done.stdout
+    no_url = subprocess.run(
+        command[:-2], capture_output=True, text=True, env={**env, "TEAMS_CLIENT_ID": BOT_ID}
+    )
+    assert no_url.returncode == 2 and "NETVAERK_PUBLIC_URL" in no_url.stderr
     with zipfile.ZipFile(out) as archive:
         assert errors(official["manifest"], json.loads(archive.read("manifest.json"))) == []
