@@ -184,9 +184,13 @@ def _left_behind(session: Session) -> list[Conversation]:
 # --- the messages, built at delivery from the conversation as it is then -------------------
 
 
-def _parties(ctx: BuildContext, payload: Mapping[str, Any]) -> tuple[Conversation, Person] | None:
+def _told_about(
+    ctx: BuildContext, payload: Mapping[str, Any], status: ConversationStatus
+) -> tuple[Conversation, Person, str] | None:
+    """The conversation, the other party and the time as the reader reads it; None when the
+    conversation is no longer in `status` (a later change took over) or is gone."""
     conversation = ctx.session.get(Conversation, int(payload["conversation_id"]))
-    if conversation is None or ctx.recipient is None:
+    if conversation is None or ctx.recipient is None or conversation.status != status:
         return None
     other_id = (
         conversation.manager_id
@@ -194,16 +198,16 @@ def _parties(ctx: BuildContext, payload: Mapping[str, Any]) -> tuple[Conversatio
         else conversation.employee_id
     )
     other = ctx.session.get(Person, other_id)
-    return (conversation, other) if other is not None else None
+    if other is None or conversation.starts_at is None:
+        return None
+    return conversation, other, format_datetime(conversation.starts_at, ctx.language, ctx.tz)
 
 
 def moved_in_outlook(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
-    found = _parties(ctx, payload)
-    if found is None or found[0].status != ConversationStatus.BOOKED:
+    found = _told_about(ctx, payload, ConversationStatus.BOOKED)
+    if found is None:
         return None
-    conversation, other = found
-    assert conversation.starts_at is not None
-    when = format_datetime(conversation.starts_at, ctx.language, ctx.tz)
+    _conversation, other, when = found
     t = ctx.t
     return ui.Message(
         text=t("booking.outlook.moved_notification", name=other.name, when=when),
@@ -215,13 +219,12 @@ def moved_in_outlook(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Messag
 
 
 def cancelled_in_outlook(ctx: BuildContext, payload: Mapping[str, Any]) -> ui.Message | None:
-    found = _parties(ctx, payload)
-    if found is None or found[0].status != ConversationStatus.CANCELLED:
+    found = _told_about(ctx, payload, ConversationStatus.CANCELLED)
+    if found is None:
         return None
-    conversation, other = found
-    assert conversation.starts_at is not None
-    when = format_datetime(conversation.starts_at, ctx.language, ctx.tz)
+    conversation, other, when = found
     t = ctx.t
+    # The bot's own cancellation message, its text replaced: the same "book again" button.
     message = booking_messages.cancelled(t, conversation, other, other, ctx.tz, own=False)
     return ui.Message(
         text=t("booking.cancelled.notification", when=when),
