@@ -21,6 +21,7 @@ from platforms.teams.handlers import (
     members,
     privacy,
     reminders,
+    secretariat,
     showcase,
 )
 
@@ -31,6 +32,7 @@ FEATURES = (
     reminders,
     home,
     privacy,
+    secretariat,
     checklist,
     showcase,
 )
