@@ -172,9 +172,30 @@ class TeamsPlatform:
         return self.post(activity)
 
     def invoke(
-        self, user: TeamsUser, name: str, value: Any, reply_to: str | None = None
+        self,
+        user: TeamsUser,
+        name: str,
+        value: Any,
+        reply_to: str | None = None,
+        conversation_id: str | None = None,
     ) -> BotResponse:
-        activity = self._base(user, self._personal(user), "invoke")
+        """An invoke from `user`'s 1:1 chat, or from the channel conversation (a thread of a
+        channel, `19:…;messageid=…`) the card clicked is in, as Teams sends it from there."""
+        if conversation_id and conversation_id.startswith("19:"):
+            channel = conversation_id.split(";messageid=")[0]
+            conversation = {
+                "id": conversation_id,
+                "conversationType": "channel",
+                "isGroup": True,
+                "tenantId": self.cloud.tenant_id,
+            }
+            activity = self._base(user, conversation, "invoke")
+            activity["channelData"] = {
+                "tenant": {"id": self.cloud.tenant_id},
+                "channel": {"id": channel},
+            }
+        else:
+            activity = self._base(user, self._personal(user), "invoke")
         activity["name"] = name
         activity["value"] = value
         if reply_to:
@@ -201,7 +222,13 @@ class TeamsPlatform:
                 },
                 "trigger": "manual",
             }
-            return self.invoke(user, "adaptiveCard/action", value, message.id if message else None)
+            return self.invoke(
+                user,
+                "adaptiveCard/action",
+                value,
+                message.id if message else None,
+                message.conversation_id if message else None,
+            )
         data = dict(action.get("data") or {})
         if (data.get("msteams") or {}).get("type") == "task/fetch":
             return self.open_dialog(user, data, message.id if message else None)

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from storage.models import Department, Person
-from storage.showcase_models import ChannelPost, NetworkResult, ResultStatus
+from storage.showcase_models import ChannelPost, NetworkResult, Recognition, ResultStatus
 from tests.platforms.teams.conftest import TeamsEnv, card_text
 
 MONDAY = "2027-03-01 08:00:00"  # 09:00 in Copenhagen
@@ -35,7 +35,7 @@ def _three_departments(env: TeamsEnv) -> dict[str, str]:
         s.add_all([kultur, stab])
         s.flush()
         for department in (by, kultur, stab):
-            channel = env.cloud.add_channel(department.name)
+            channel = env.cloud.add_channel(department.name, members=env.users.values())
             department.channel, department.teams_channel = None, channel.id
             channels[department.name] = channel.id
             s.add(department)
@@ -87,11 +87,48 @@ def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEn
         _sent(env, 3)
         told = card_text(env.last_message_to("anne"))
         assert "Dit resultat er delt" in told
+        assert "Delt i kanalen for: By og Miljø, Kultur, Økonomi og Stab" in told
     with env.db.session() as s:
         [result] = s.exec(select(NetworkResult)).all()
         assert result.status == ResultStatus.PUBLISHED and result.title == "Skybrudsplan"
         departments = {p.department_id for p in s.exec(select(ChannelPost)).all()}
         assert len(departments) == 3  # one copy per member department
+
+
+def _share(env: TeamsEnv, name: str) -> None:
+    user = env.user(name)
+    env.install(name)
+    _sent(env, 1)
+    env.platform.message(user, "resultat")
+    _sent(env, 2)
+    env.platform.click(user, "Del et netværksresultat")
+    env.platform.submit_dialog(user, RESULT)
+    env.platform.submit_dialog(user, {})
+    _sent(env, 3)
+
+
+def test_posted_once_to_each_department_channel_and_recognised_in_place(
+    teams_env: TeamsEnv,
+) -> None:
+    env = teams_env
+    channels = _three_departments(env)
+    with freeze_time(MONDAY, tick=True):
+        _share(env, "anne")
+        posts = {name: env.cloud.messages_in(channel) for name, channel in channels.items()}
+        assert all(len(found) == 1 for found in posts.values()), posts
+        by = posts["By og Miljø"][0]
+        assert "Skybrudsplan" in card_text(by) and "Anne Jensen" in card_text(by)
+        for name in ("lars", "fatima", "soren", "mette"):
+            clicked = env.platform.click(env.user(name), "👏 Anerkend", by)
+            assert clicked.status == 200
+        again = env.platform.click(env.user("lars"), "👏 Anerkend", by).json()
+        assert "allerede anerkendt" in again["value"]  # told only to Lars
+    for name, channel in channels.items():
+        [copy] = env.cloud.messages_in(channel)
+        assert copy.updates == 4, name  # every copy, in place, once per new recognition
+        assert "Anerkendt af Lars og 3 andre" in card_text(copy)
+    with env.db.session() as s:
+        assert len(s.exec(select(Recognition)).all()) == 4
 
 
 def test_result_command_in_english_and_a_refusal_for_someone_without_a_network(
