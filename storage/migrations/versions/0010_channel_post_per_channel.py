@@ -37,11 +37,15 @@ def _swap(old: str, new: str, columns: list[str], length: int) -> None:
         batch_op.create_unique_constraint(new, columns)
 
 
+def _old_name() -> str:
+    """The unnamed constraint of 0005: PostgreSQL's own name for it, or the convention's name
+    on SQLite (which is also the name a downgrade gives it back)."""
+    return _PG_OLD if op.get_bind().dialect.name == "postgresql" else "uq_channel_posts_kind"
+
+
 def upgrade() -> None:
-    sqlite_old = "uq_channel_posts_kind"
-    old = _PG_OLD if op.get_bind().dialect.name == "postgresql" else sqlite_old
-    _swap(old, _NEW, [*_OLD_COLUMNS, "channel"], 200)
+    _swap(_old_name(), _NEW, [*_OLD_COLUMNS, "channel"], 200)
 
 
 def downgrade() -> None:
-    _swap(_NEW, _PG_OLD, _OLD_COLUMNS, 100)
+    _swap(_NEW, _old_name(), _OLD_COLUMNS, 100)
