@@ -52,6 +52,7 @@ MEETING_INVITE = "showcase.meeting_invite"  # value: "<department>:<meeting date
 MEETING_INVITE_ANSWER = "showcase.meeting_answer"  # value: "<invitation id>:yes|no"
 MEETING_PRESENTED = "showcase.meeting_presented"  # value: "<department>:<meeting date>:yes|no"
 DEPARTMENT_OPEN = "showcase.department_open"  # value: department id or ""
+OPEN_CALL_OPEN = "showcase.open_call_open"  # value: "" — opens the open call form
 OPEN_CALL_JOIN = "showcase.join"  # value: open call id — "Vil du være med?"
 JOIN_DECIDE = "showcase.join_decide"  # value: "<join request id>:yes|no"
 RESULT_FORM = "showcase.result_form"
@@ -103,6 +104,7 @@ OPENS_FORM: frozenset[str] = frozenset(
         RESULT_OPEN,
         RESULT_FOLLOW_UP,
         DEPARTMENT_OPEN,
+        OPEN_CALL_OPEN,
         CHECKLIST_NOTE,
         CHECKLIST_TALENT,
         CHECKLIST_RECOMMEND,

@@ -15,7 +15,7 @@ from bot.showcase import commands
 from bot.showcase.flows import ShowcaseFlow
 from platforms.slack.blocks import render_form
 from platforms.slack.handlers.command import CommandRequest, Route
-from platforms.slack.handlers.listeners import on_click, on_form, reply, value_of
+from platforms.slack.handlers.listeners import on_click, on_form, open_form, reply, value_of
 from platforms.slack.handlers.showcase import flow_for
 
 
@@ -26,6 +26,11 @@ def open_call_command(request: CommandRequest) -> None:
 
 
 ROUTES = (Route(commands.OPEN_CALL, open_call_command),)
+
+
+def open_call_open(body: dict[str, Any], client: WebClient, deps: Deps, actor: Actor) -> None:
+    """The button Teams' `deltagere` answers with (a dialog opens only from a button there)."""
+    open_form(client, body, render_form(flow_for(deps, client).open_call_form(actor)))
 
 
 def join(body: dict[str, Any], client: WebClient, deps: Deps, actor: Actor) -> None:
@@ -39,6 +44,7 @@ def decide(body: dict[str, Any], client: WebClient, deps: Deps, actor: Actor) ->
 
 
 def register(app: App) -> None:
+    on_click(app, actions.OPEN_CALL_OPEN, open_call_open)
     on_click(app, actions.OPEN_CALL_JOIN, join)
     on_click(app, actions.JOIN_DECIDE, decide)
     on_form(

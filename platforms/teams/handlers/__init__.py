@@ -18,7 +18,9 @@ from platforms.teams.handlers import (
     command,
     home,
     listeners,
+    meetings,
     members,
+    open_networks,
     privacy,
     reminders,
     secretariat,
@@ -35,6 +37,8 @@ FEATURES = (
     secretariat,
     checklist,
     showcase,
+    meetings,
+    open_networks,
 )
 
 
