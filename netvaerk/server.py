@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GRACE_SECONDS = 10
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 TeamsFactory = Callable[["FastAPIAdapter"], "TeamsApp"]
 # A download link's token -> (status, headers, body): platforms/teams/downloads.py.
@@ -257,8 +259,15 @@ async def run_service(service: Service, host: str, port: int) -> None:
     routes = [r.path for r in service.asgi.router.routes if hasattr(r, "path")]
     log.info("serving on port %s: %s", port, ", ".join(routes))
     # log_config=None: keep our logging (plain or JSON, netvaerk/cli.py), not uvicorn's own.
+    # A stop (SIGTERM) lets requests in flight finish, for at most GRACE_SECONDS.
     config = uvicorn.Config(
-        service.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="on"
+        service.asgi,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=GRACE_SECONDS,
     )
     await uvicorn.Server(config).serve()
 
