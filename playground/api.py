@@ -292,14 +292,15 @@ class Playground:
         return {"ok": True}
 
     def teams_open(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        user = self._person(body.get("user"))
-        self.session.teams.open(user, self.session.deps.db)
+        self._person(body.get("user"))
+        self.session.teams.open(self.session.deps.db)
         return {"ok": True}
 
     def slack_open(self, body: Mapping[str, Any]) -> dict[str, Any]:
         user = self._person(body.get("user"))
         self.session.teams.close(user)
-        prefer(self.session.deps.db, self.session.teams.users[user].email, "slack")
+        emails = [u.email for u in self.session.teams.users.values()]
+        prefer(self.session.deps.db, emails, "slack")
         return {"ok": True}
 
     def teams_message(self, body: Mapping[str, Any]) -> dict[str, Any]:

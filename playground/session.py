@@ -47,6 +47,7 @@ from sqlmodel import select
 from waitress.server import BaseWSGIServer
 
 from bot.core import clock
+from bot.core.chat import ChatPort
 from bot.core.deps import Deps
 from bot.core.settings import Settings
 from bot.core.working_calendar import WorkingCalendar
@@ -55,9 +56,8 @@ from emulator.clock import real_time
 from emulator.microsoft import MicrosoftCloud
 from emulator.platform import SlackPlatform
 from emulator.web_api import SlackWebAPI
-from netvaerk.app import build_app, build_deps
+from netvaerk.app import build_app, build_deps, build_transport
 from netvaerk.server import Probes, make_asgi, make_wsgi
-from platforms.slack.chat import SlackChat, make_delivery_client
 from platforms.slack.client import make_client
 from platforms.slack.directory import SlackDirectory
 from platforms.slack.identity import slack_ids_of
@@ -273,7 +273,7 @@ class PlaygroundSession:
         self._deps: Deps | None = None
         self._calendar: PlaygroundCalendar | None = None
         self._db: Database | None = None
-        self._transport: SlackChat | None = None
+        self._transport: ChatPort | None = None
         self._files_dir: Path | None = None
         self._stop_ticking = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -397,7 +397,9 @@ class PlaygroundSession:
             raise RuntimeError(
                 "the demo organisation was rejected:\n" + "\n".join(report.error_lines())
             )
-        self._transport = SlackChat(make_delivery_client(settings))
+        # Slack and Teams behind delivery's router: each person's messages go to the platform
+        # they used last (the Teams view makes it Teams), department posts to both channels.
+        self._transport = build_transport(self._deps)
         self.tick(start)
         if self.background_tick_seconds > 0:
             self._stop_ticking.clear()

@@ -7,9 +7,9 @@
   (netvaerk/server.py), next to Slack; `TeamsPlatform` sends the page's actions as Teams sends
   them: signed messages, `adaptiveCard/action` invokes for Action.Execute, `task/fetch` and
   `task/submit` for dialogs, built from the cards the bot really sent.
-- A person opens the Teams view: the app is "installed" for them (`installationUpdate`), the bot
-  learns who they are from the roster by email and greets them, and — as for anyone who uses
-  Teams more recently than Slack — their direct messages go to Teams from then on. Going back to
+- The visitor opens the Teams view: the app is "installed" for everyone (`installationUpdate`),
+  the bot learns each person from the roster by email and greets them, and — as for anyone who
+  uses Teams more recently than Slack — direct messages go to Teams from then on. Going back to
   the Slack view makes Slack the most recent again (`prefer`).
 
 Nothing here is in the product: the bot knows no more of the playground than it knows of Teams.
@@ -64,14 +64,15 @@ class TeamsSide:
         assert self.platform is not None, "the Teams side is not served"
         return self.platform
 
-    def open(self, person_id: str, db: Database) -> None:
-        """The person opens Teams: the app is installed for them once; Teams becomes the
-        platform they use most recently, so their direct messages come here."""
-        user = self.users[person_id]
-        if person_id not in self.installed:
-            self._platform().install(user)
-            self.installed.add(person_id)
-        prefer(db, user.email, "teams")
+    def open(self, db: Database) -> None:
+        """The visitor switches to Teams: the app is installed for everyone in the demo (once),
+        as a tenant's app policy does, and Teams becomes the platform each of them used last,
+        so direct messages come here."""
+        for person_id, user in self.users.items():
+            if person_id not in self.installed:
+                self._platform().install(user)
+                self.installed.add(person_id)
+        prefer(db, [user.email for user in self.users.values()], "teams")
 
     def message(self, person_id: str, text: str, channel_id: str | None) -> int:
         user = self.users[person_id]
@@ -183,18 +184,21 @@ class TeamsSide:
         }
 
 
-def prefer(db: Database, email: str, platform: str) -> None:
-    """Make `platform` the one the person was seen on most recently (delivery sends a person's
-    direct messages to that one): what using the app there does in real life."""
+def prefer(db: Database, emails: list[str], platform: str) -> None:
+    """Make `platform` the one these people were seen on most recently (delivery sends a
+    person's direct messages to that one): what using the app there does in real life."""
     from bot.core.clock import now
 
     with db.session() as session:
-        row = session.exec(
+        rows = session.exec(
             select(PlatformIdentity)
             .join(Person, col(Person.id) == col(PlatformIdentity.person_id))
-            .where(Person.email == email.lower(), PlatformIdentity.platform == platform)
-        ).first()
-        if row is not None:
+            .where(
+                col(Person.email).in_([e.lower() for e in emails]),
+                PlatformIdentity.platform == platform,
+            )
+        ).all()
+        for row in rows:
             row.updated_at = now()
             session.add(row)
-            session.commit()
+        session.commit()

@@ -1015,7 +1015,6 @@
       page.modal = { id: null, hash: null, errors: {}, drafts: {} };
       $("modal-root").replaceChildren();
       if (page.target === "home") await act("home", {});
-      if (page.platform === "teams") await act("teams_open", {});
       page.homeHash = null;
       await refresh();
       announce(tr("who.changed", { name: page.state.people.find((p) => p.id === page.user).name }));

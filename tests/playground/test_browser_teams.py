@@ -44,3 +44,44 @@ def test_the_teams_view_shows_the_bots_cards_and_switches_back(page: Page) -> No
     expect(page.locator("body")).not_to_have_class("teams", timeout=WAIT_MS)
     expect(messages).to_contain_text("Klimaklar by", timeout=WAIT_MS)
     expect(messages.locator(".adaptive-card")).to_have_count(0)
+
+
+def _be(page: Page, name: str) -> None:
+    select = page.get_by_label("Du er")
+    value = select.locator("option", has_text=name).get_attribute("value")
+    assert value
+    select.select_option(value)
+    expect(page.locator("#who-desc")).not_to_be_empty()
+
+
+def test_booking_in_teams_a_dialog_with_its_errors_then_accepted_in_place(page: Page) -> None:
+    messages = page.locator("#messages")
+    page.get_by_role("button", name="Vis i Teams").click()
+    expect(page.locator("body")).to_have_class("teams", timeout=WAIT_MS)
+
+    # A command is a plain message; its card's button opens the booking dialog (task/fetch).
+    _write(page, "book")
+    messages.get_by_role("button", name="Book samtalen").last.click()
+    dialog = page.get_by_role("dialog", name="Book samtalen")
+    expect(dialog).to_be_visible(timeout=WAIT_MS)
+    date1 = dialog.get_by_label("Dato, forslag 1")
+    free = date1.input_value()  # the Outlook calendar's first free time for both
+    assert free
+    date1.fill("2027-03-06")  # a Saturday
+    dialog.get_by_role("button", name="Send forslag").click()
+    # The dialog comes back with the error next to the field and what was typed (task/submit).
+    expect(dialog.get_by_role("alert")).to_contain_text("weekenddag", timeout=WAIT_MS)
+    expect(dialog.get_by_label("Dato, forslag 1")).to_have_value("2027-03-06")
+    shot(page, "teams-dialog-error")
+    dialog.get_by_label("Dato, forslag 1").fill(free)
+    dialog.get_by_role("button", name="Send forslag").click()
+    expect(dialog).to_be_hidden(timeout=WAIT_MS)
+    expect(messages).to_contain_text("Dit forslag er sendt til Jens Mortensen", timeout=WAIT_MS)
+
+    # The personnel leader gets the invitation in Teams and accepts with Action.Execute.
+    _be(page, "Jens Mortensen")
+    invitation = messages.locator(".adaptive-card", has_text="Invitation til samtale").last
+    expect(invitation).to_be_visible(timeout=WAIT_MS)
+    shot(page, "teams-invitation")
+    invitation.locator("button").first.click()
+    expect(messages).to_contain_text("Samtalen er booket", timeout=WAIT_MS)
