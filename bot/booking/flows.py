@@ -139,7 +139,11 @@ class BookingFlow:
                 return errors, None
             other = pairing.manager if pairing.employee.id == actor.id else pairing.employee
             if self.notifier.address(other) is None:  # not on this chat platform (yet)
-                errors.add("pair", t("booking.refusal.other_not_in_slack", name=other.name))
+                platform = self.notifier.chat.platform.capitalize()  # "Slack", "Teams"
+                errors.add(
+                    "pair",
+                    t("booking.refusal.other_not_on_platform", name=other.name, platform=platform),
+                )
             if errors or proposal is None:
                 return errors, None
             self._refuse_busy(

@@ -4,13 +4,14 @@ person refused; a dialog's problem shown next to its field with what was typed."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from freezegun import freeze_time
 from sqlmodel import select
 
 from storage.models import Conversation, ConversationStatus
-from tests.platforms.teams.conftest import TeamsEnv, card_text
+from tests.platforms.teams.conftest import PUBLIC_URL, TeamsEnv, card_text
 
 MONDAY = "2027-03-01 08:00:00"  # 09:00 in Copenhagen
 
@@ -85,6 +86,10 @@ def test_the_network_leader_books_and_the_personnel_leader_accepts(teams_env: Te
         for name in ("anne", "lars"):
             booked = env.wait_message(name, "Samtalen er booket")
             assert "fredag d. 5. marts 2027 kl. 13:30" in card_text(booked)
+            # Teams takes no file from a bot: the invitation comes as a signed download link.
+            invitation = env.wait_message(name, "Hent ")
+            assert f"{PUBLIC_URL}/download/" in json.dumps(invitation.cards)
+            assert ".ics" in card_text(invitation)
         # The proposal was replaced in place: its buttons are gone.
         replaced = env.cloud.activity(invite.id)
         assert replaced is not None and replaced.updates == 1
@@ -210,3 +215,24 @@ def _actions(card: dict[str, Any]) -> list[dict[str, Any]]:
         elif isinstance(node, list):
             stack.extend(node)
     return found
+
+
+def test_someone_the_bot_cannot_reach_on_teams_yet_is_named_next_to_the_field(
+    teams_env: TeamsEnv,
+) -> None:
+    env = teams_env
+    with freeze_time(MONDAY, tick=True):
+        env.install("anne")  # Lars has not used Teams yet: the bot cannot write to him
+        env.platform.message(env.user("anne"), "book")
+        env.wait_message("anne", "Tryk på knappen")
+        env.platform.click(env.user("anne"), "Book samtalen")
+        pair = _input(env.platform.last_dialog or {}, "pair")["value"]
+        answer = env.platform.submit_dialog(
+            env.user("anne"),
+            {"pair": pair, "date1": "2027-03-04", "time1": "10:00", "place_kind": "phone"},
+        )
+        assert answer.json()["task"]["type"] == "continue"
+        shown = _input(env.platform.last_dialog or {}, "pair")
+        assert shown["errorMessage"].startswith("Lars Nielsen er ikke på Teams endnu")
+    with env.db.session() as session:
+        assert session.exec(select(Conversation)).all() == []
