@@ -39,11 +39,12 @@ def table_for(deps: Deps, router: Router) -> CommandTable:
 
 
 def parse(table: CommandTable, text: str) -> Parsed:
-    """`netvaerk book` and `book` alike; `netværk` alone stays a command of its own if one has
+    """`netvaerk book` and `book` alike — and `/netvaerk book`, as the bot's own texts write
+    commands (they are Slack's too); `netværk` alone stays a command of its own if one has
     that name (the open networks)."""
     parsed = table.parse(text)
     words = text.split(maxsplit=1)
-    if words and fold(words[0]) == _PREFIX and len(words) == 2:
+    if words and fold(words[0].removeprefix("/")) == _PREFIX and len(words) == 2:
         rest = table.parse(words[1])
         if rest.command is not None or parsed.command is None:
             return rest

@@ -36,6 +36,10 @@ def test_help_in_english_for_an_english_speaker_with_or_without_netvaerk(
     teams_env.platform.message(fatima, "")
     teams_env.cloud.wait_for("send", lambda c: len(teams_env.cloud.calls_to("send")) >= 2)
     assert card_text(teams_env.last_message_to("fatima")) == first
+    # As the bot's own texts write commands (Slack's way): the slash is no unknown command.
+    teams_env.platform.message(fatima, "/netvaerk help")
+    teams_env.cloud.wait_for("send", lambda c: len(teams_env.cloud.calls_to("send")) >= 3)
+    assert card_text(teams_env.last_message_to("fatima")) == first
 
 
 def test_a_mention_in_a_channel_is_a_command_without_the_mention(teams_env: TeamsEnv) -> None:
