@@ -17,9 +17,10 @@ synchronous. Both must answer on the same port (DESIGN.md §4) without one holdi
   middleware is deprecated in favour of a2wsgi; a2wsgi has no dependencies on Python ≥ 3.11.)
 - **Teams has its edge guard too** (platforms/teams/edge.py): a body that is not a JSON object
   gets 400 before the SDK, which would otherwise answer it with a 500.
-- **The health endpoints are async** and run their database queries in the loop's default
-  executor, a pool separate from the Slack threads: a burst of slow Slack work cannot make
-  `/healthz` time out and get the process killed.
+- **The health endpoints are async** and run their database queries in two threads of their
+  own, apart from the Slack threads and from the loop's default executor (where the Teams
+  handlers run the core, sized like Slack's pool): a burst of slow Slack or Teams work cannot
+  make `/healthz` time out and get the process killed.
 
 Socket Mode serves the same app without `/slack/events` (events arrive over the socket), so the
 health endpoints and Teams still answer on `$PORT`. waitress is no longer the production server;
@@ -33,8 +34,9 @@ import gc
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 10
+PROBE_THREADS = 2
+T = TypeVar("T")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 TeamsFactory = Callable[["FastAPIAdapter"], "TeamsApp"]
@@ -107,9 +111,15 @@ class Service:
 
     asgi: FastAPI
     teams: TeamsApp | None = None
+    worker_threads: int = 16
 
     async def prepare(self) -> None:
-        """Register the Teams route (with its token validation) before the first request."""
+        """Size the loop's default executor — where the Teams handlers run the synchronous core
+        (`asyncio.to_thread`) — like Slack's pool, and register the Teams route (with its token
+        validation) before the first request."""
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(self.worker_threads, thread_name_prefix="worker")
+        )
         if self.teams is not None:
             await self.teams.initialize()
 
@@ -121,15 +131,21 @@ def make_asgi(
     slack_threads: int = 16,
     teams: TeamsFactory | None = None,
     downloads: Download | None = None,
+    worker_threads: int = 16,
 ) -> Service:
     """One FastAPI app: `/slack/events` when `slack` is given, `/api/messages` when `teams` is,
     `GET /download/<token>` when `downloads` is (Teams' signed file links,
     platforms/teams/downloads.py), and the probes. No OpenAPI pages: this is a bot's endpoint,
     not an API to browse."""
     asgi = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # The probes' own threads: busy Teams or Slack workers never keep /healthz from answering.
+    probe_pool = ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe")
+
+    async def in_probe_pool(call: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(probe_pool, call)
 
     async def healthz(_request: Request) -> Response:
-        ok = await asyncio.to_thread(probes.health) if probes.health else True
+        ok = await in_probe_pool(probes.health) if probes.health else True
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
     asgi.router.routes.append(Route("/healthz", healthz, methods=["GET"]))
@@ -137,7 +153,7 @@ def make_asgi(
         ready = probes.ready
 
         async def readyz(_request: Request) -> Response:
-            problems = await asyncio.to_thread(ready)
+            problems = await in_probe_pool(ready)
             body = {"ready": not problems, "problems": problems}
             return JSONResponse(body, status_code=503 if problems else 200)
 
@@ -148,7 +164,7 @@ def make_asgi(
         async def metrics_text(_request: Request) -> Response:
             from bot.operations.metrics import CONTENT_TYPE
 
-            return Response(await asyncio.to_thread(metrics), media_type=CONTENT_TYPE)
+            return Response(await in_probe_pool(metrics), media_type=CONTENT_TYPE)
 
         asgi.router.routes.append(Route("/metrics", metrics_text, methods=["GET"]))
     if downloads is not None:
@@ -163,7 +179,7 @@ def make_asgi(
     if slack is not None:
         bridge = WSGIMiddleware(slack, workers=slack_threads)  # type: ignore[arg-type]
         asgi.router.routes.append(Route("/slack/events", bridge, methods=["POST"]))
-    service = Service(asgi)
+    service = Service(asgi, worker_threads=worker_threads)
     if teams is not None:
         from microsoft_teams.apps import FastAPIAdapter
 
@@ -218,6 +234,7 @@ def build_service(deps: Deps, *, slack_app: App | None = None) -> Service:
         slack_threads=settings.http_threads,
         teams=teams,
         downloads=downloads,
+        worker_threads=settings.http_threads,
     )
 
 

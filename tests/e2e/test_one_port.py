@@ -238,3 +238,32 @@ def test_teams_download_links_are_served_on_the_same_port(both: Both) -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{url}/download/{file_id}.{expires}.forged", timeout=WAIT)
         assert refused.value.code == 404
+
+
+def test_the_probes_answer_while_teams_work_holds_every_worker_thread(both: Both) -> None:
+    """The Teams handlers run the core in the loop's default executor (two threads here); both
+    held, /healthz and /readyz still answer from the probes' own threads."""
+    started, gate = threading.Semaphore(0), threading.Event()
+
+    def teams(adapter: FastAPIAdapter) -> Any:
+        bot = make_teams_app(both.deps.settings, adapter)
+
+        @bot.on_message
+        async def on_message(_ctx: ActivityContext[MessageActivity]) -> None:
+            started.release()
+            await asyncio.to_thread(gate.wait, WAIT)
+
+        return bot
+
+    probes = service_probes(both.deps.settings, both.deps.db)
+    with served(make_asgi(probes, teams=teams, worker_threads=2)) as url:
+        platform = TeamsPlatform(f"{url}/api/messages", both.cloud, timeout=30)
+        held = [in_background(lambda: platform.message(both.alice, "x")) for _ in range(2)]
+        assert started.acquire(timeout=WAIT) and started.acquire(timeout=WAIT)
+        assert get(f"{url}/healthz") == (200, {"ok": True})
+        assert get(f"{url}/readyz")[0] == 200
+        assert all(thread.is_alive() for thread, _answer in held)
+        gate.set()
+        for thread, answer in held:
+            thread.join(WAIT)
+            assert answer[0].status == 200
