@@ -254,14 +254,14 @@ class TeamsPlatform:
         filled in with the value the dialog showed."""
         assert self.last_dialog is not None, "no dialog is open"
         card = self.last_dialog
-        known = {i["id"] for i in _inputs(card)}
+        known = {i["id"] for i in card_inputs(card)}
         unknown = set(inputs) - known
         assert not unknown, f"the dialog has no inputs {sorted(unknown)}"
         submit = next(
             a for a in _walk_actions(card) if a["type"] in ("Action.Submit", "Action.Execute")
         )
         # Every input's value as it stands (its initial value unless `inputs` changes it).
-        shown = {i["id"]: i["value"] for i in _inputs(card) if "value" in i}
+        shown = {i["id"]: i["value"] for i in card_inputs(card) if "value" in i}
         data = {**dict(submit.get("data") or {}), **shown, **dict(inputs)}
         response = self.invoke(user, "task/submit", {"data": data, "context": {"theme": "default"}})
         if response.status == 200:
@@ -298,5 +298,6 @@ def _walk_actions(card: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     return (n for n in _walk(card) if str(n.get("type", "")).startswith("Action."))
 
 
-def _inputs(card: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+def card_inputs(card: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every input of a card (a dialog's fields), as the card has them."""
     return (n for n in _walk(card) if str(n.get("type", "")).startswith("Input.") and "id" in n)

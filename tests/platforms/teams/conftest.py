@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,28 @@ class TeamsEnv:
                 shown = [card_text(m)[:80] for m in self.cloud.messages_to(self.user(name))]
                 raise AssertionError(f"no message to {name} with {contains!r}; got {shown}")
             threading.Event().wait(0.02)
+
+    def wait_sends(self, count: int) -> None:
+        """Until the bot has sent `count` messages in all (work after an answer comes later)."""
+        calls = self.cloud.calls_to
+        self.cloud.wait_for("send", lambda _c: len(calls("send")) >= count, timeout=10)
+
+    def installed(self, *names: str) -> None:
+        """The app installed for each person, and each one's welcome card arrived."""
+        for name in names:
+            count = len(self.cloud.calls_to("send"))
+            self.install(name)
+            self.wait_sends(count + 1)
+
+    def answer(
+        self, name: str, text: str, *, sends: int = 1, mentions: Sequence[TeamsUser] = ()
+    ) -> str:
+        """The person writes `text` to the bot; once `sends` more messages went out, what the
+        bot's last message to them says."""
+        count = len(self.cloud.calls_to("send"))
+        assert self.platform.message(self.user(name), text, mentions=mentions).status == 200
+        self.wait_sends(count + sends)
+        return card_text(self.last_message_to(name))
 
     def last_message_to(self, name: str) -> PostedActivity:
         messages = self.cloud.messages_to(self.user(name))

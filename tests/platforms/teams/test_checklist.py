@@ -31,15 +31,9 @@ ROUND = (
 )
 
 
-def _sent_count(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
-
-
 def _start(env: TeamsEnv, name: str, command: str) -> Any:
-    env.install(name)
-    _sent_count(env, 1)  # the welcome card
-    assert env.platform.message(env.user(name), command).status == 200
-    _sent_count(env, 2)
+    env.installed(name)
+    env.answer(name, command)
     return env.last_message_to(name)
 
 
@@ -102,9 +96,9 @@ def test_a_round_in_english_and_a_note_through_a_dialog(teams_env: TeamsEnv) -> 
 def test_someone_who_is_not_a_personnel_leader_is_refused_politely(teams_env: TeamsEnv) -> None:
     env = teams_env
     env.install("fatima")
-    _sent_count(env, 1)
+    env.wait_sends(1)
     env.platform.message(env.user("fatima"), "checklist")
-    _sent_count(env, 2)
+    env.wait_sends(2)
     text = card_text(env.last_message_to("fatima"))
     assert "personnel" in text.lower()
     with env.db.session() as s:
@@ -117,7 +111,7 @@ def test_asked_in_a_channel_the_round_goes_to_the_1_1_chat(teams_env: TeamsEnv) 
     channel = env.cloud.add_channel("By og Miljø", members=[lars])
     with freeze_time(MONDAY, tick=True):
         assert env.platform.mention(lars, channel, "tjekliste").status == 200
-        _sent_count(env, 2)
+        env.wait_sends(2)
     in_channel = env.cloud.messages_in(channel.id)
     assert len(in_channel) == 1 and "direkte besked" in card_text(in_channel[0])
     assert "Punkt 1 / 10" in card_text(env.last_message_to("lars"))

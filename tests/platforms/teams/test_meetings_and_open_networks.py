@@ -15,29 +15,11 @@ from tests.platforms.teams.conftest import TeamsEnv, card_text
 MONDAY = "2027-03-01 08:00:00"
 
 
-def _sent(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
-
-
-def _installed(env: TeamsEnv, *names: str) -> None:
-    for name in names:
-        count = len(env.cloud.calls_to("send"))
-        env.install(name)
-        _sent(env, count + 1)
-
-
-def _answer(env: TeamsEnv, name: str, text: str) -> str:
-    count = len(env.cloud.calls_to("send"))
-    assert env.platform.message(env.user(name), text).status == 200
-    _sent(env, count + 1)
-    return card_text(env.last_message_to(name))
-
-
 def test_department_settings_through_the_dialog(teams_env: TeamsEnv) -> None:
     env = teams_env
     with freeze_time(MONDAY, tick=True):
-        _installed(env, "lars", "fatima")
-        assert "Tryk på knappen" in _answer(env, "lars", "afdeling")
+        env.installed("lars", "fatima")
+        assert "Tryk på knappen" in env.answer("lars", "afdeling")
         lars = env.user("lars")
         assert env.platform.click(lars, "Afdelingsindstillinger").status == 200
         wrong = env.platform.submit_dialog(
@@ -47,9 +29,9 @@ def test_department_settings_through_the_dialog(teams_env: TeamsEnv) -> None:
         assert "Datoen skal ligge på den valgte ugedag" in shown
         count = len(env.cloud.calls_to("send"))
         assert env.platform.submit_dialog(lars, {"anchor": "2027-03-02"}).status == 200
-        _sent(env, count + 1)
+        env.wait_sends(count + 1)
         assert "Indstillingerne for By og Miljø er gemt" in card_text(env.last_message_to("lars"))
-        refused = _answer(env, "fatima", "department")
+        refused = env.answer("fatima", "department")
         assert "Press the button" not in refused  # refused at once, in English
     with env.db.session() as s:
         by = s.exec(select(Department).where(Department.name == "By og Miljø")).one()
@@ -66,24 +48,24 @@ def test_an_open_call_joined_from_a_channel_and_accepted_in_place(teams_env: Tea
         s.commit()
         by_id = by.id
     with freeze_time(MONDAY, tick=True):
-        _installed(env, "anne", "fatima", "lars")
-        assert "Tryk på knappen" in _answer(env, "anne", "deltagere")
+        env.installed("anne", "fatima", "lars")
+        assert "Tryk på knappen" in env.answer("anne", "deltagere")
         anne, fatima = env.user("anne"), env.user("fatima")
         assert env.platform.click(anne, "Søg deltagere").status == 200
         count = len(env.cloud.calls_to("send"))
         env.platform.submit_dialog(anne, {"departments": str(by_id), "note": "Nogen med GIS"})
-        _sent(env, count + 1)
+        env.wait_sends(count + 1)
         [post] = env.cloud.messages_in(channel.id)
         assert "Netværket Klimatilpasning søger deltagere" in card_text(post)
         asked = env.platform.click(fatima, "Vil du være med?", post).json()
         assert "Your request is sent to Anne Jensen" in asked["value"]  # told only to Fatima
         assert post.id and (env.cloud.activity(post.id) or post).updates == 0
-        _sent(env, count + 2)
+        env.wait_sends(count + 2)
         question = env.last_message_to("anne")
         decided = env.platform.click(anne, "Ja, velkommen", question).json()
         assert decided["type"] == "application/vnd.microsoft.card.adaptive"
         assert "Fatima Ali er nu med i Klimatilpasning" in card_text(decided["value"])
-        _sent(env, count + 4)  # Fatima welcomed, her personnel leader told
+        env.wait_sends(count + 4)  # Fatima welcomed, her personnel leader told
         assert "Welcome to the network Klimatilpasning" in card_text(env.last_message_to("fatima"))
     with env.db.session() as s:
         [request] = s.exec(select(JoinRequest)).all()

@@ -15,10 +15,6 @@ from storage.models import Download
 from tests.platforms.teams.conftest import PUBLIC_URL, TeamsEnv, card_text
 
 
-def _sent(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
-
-
 def _link(env: TeamsEnv, name: str) -> str:
     card = env.last_message_to(name).cards[0]
     found = re.search(r"\]\((https://[^)]+)\)", json.dumps(card, ensure_ascii=False))
@@ -29,9 +25,9 @@ def _link(env: TeamsEnv, name: str) -> str:
 def test_mine_data_sends_a_download_link_that_serves_the_export(teams_env: TeamsEnv) -> None:
     env = teams_env
     env.install("anne")
-    _sent(env, 1)
+    env.wait_sends(1)
     assert env.platform.message(env.user("anne"), "mine data").status == 200
-    _sent(env, 3)  # the welcome, the export's message, the link
+    env.wait_sends(3)  # the welcome, the export's message, the link
     messages = env.cloud.messages_to(env.user("anne"))
     assert "Her er alt, hvad jeg har gemt om dig" in card_text(messages[-2])
     assert "Hent" in card_text(messages[-1]) and "dage" in card_text(messages[-1])
@@ -50,9 +46,9 @@ def test_mine_data_sends_a_download_link_that_serves_the_export(teams_env: Teams
 def test_my_data_in_english(teams_env: TeamsEnv) -> None:
     env = teams_env
     env.install("fatima")
-    _sent(env, 1)
+    env.wait_sends(1)
     env.platform.message(env.user("fatima"), "my data")
-    _sent(env, 3)
+    env.wait_sends(3)
     messages = env.cloud.messages_to(env.user("fatima"))
     assert "Here is everything I have stored about you" in card_text(messages[-2])
     assert _link(env, "fatima").startswith(f"{PUBLIC_URL}/download/")
@@ -62,9 +58,9 @@ def test_someone_not_in_the_data_gets_no_export(teams_env: TeamsEnv) -> None:
     env = teams_env
     stranger = env.cloud.add_user("Sam Fremmed", "sam@andetsted.dk")
     env.platform.install(stranger)
-    _sent(env, 1)
+    env.wait_sends(1)
     env.platform.message(stranger, "mine data")
-    _sent(env, 2)
+    env.wait_sends(2)
     assert "Jeg kan ikke finde dig" in card_text(env.cloud.messages_to(stranger)[-1])
     with env.db.session() as s:
         assert s.exec(select(Download)).all() == []

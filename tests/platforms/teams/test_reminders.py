@@ -6,7 +6,6 @@ Danish and English."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from freezegun import freeze_time
 from sqlmodel import select
@@ -18,26 +17,9 @@ from tests.platforms.teams.conftest import TeamsEnv, card_text
 from tests.schedule_support import tick_at
 
 
-def _sent(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
-
-
-def _installed(env: TeamsEnv, *names: str) -> None:
-    for count, name in enumerate(names, start=1):
-        env.install(name)
-        _sent(env, count)
-
-
-def _answer(env: TeamsEnv, name: str, text: str, **kw: Any) -> str:
-    count = len(env.cloud.calls_to("send"))
-    assert env.platform.message(env.user(name), text, **kw).status == 200
-    _sent(env, count + 1)
-    return card_text(env.last_message_to(name))
-
-
 def test_snooze_and_held_from_a_booking_nudge(teams_env: TeamsEnv) -> None:
     env = teams_env
-    _installed(env, "lars")
+    env.installed("lars")
     morning = datetime.combine(now().date() + timedelta(days=40), time(8, 30), now().tzinfo)
     tick_at(env.deps, env.deps.chat, morning)  # nudges to book with Anne, Søren and Fatima
     lars = env.user("lars")
@@ -63,21 +45,21 @@ def test_snooze_and_held_from_a_booking_nudge(teams_env: TeamsEnv) -> None:
 def test_pause_in_danish_and_english(teams_env: TeamsEnv) -> None:
     env = teams_env
     with freeze_time("2027-03-01 09:00:00", tick=True):  # tokens are issued at the frozen time
-        _installed(env, "lars", "fatima")
-        text = _answer(env, "lars", "pause 2027-03-02 2027-03-12")
+        env.installed("lars", "fatima")
+        text = env.answer("lars", "pause 2027-03-02 2027-03-12")
         assert "tirsdag d. 2. marts 2027" in text and "fredag d. 12. marts 2027" in text
-        assert "kan ikke læse datoen" in _answer(env, "lars", "netvaerk pause 12-13-2027")
-        assert "You have no pause at the moment" in _answer(env, "fatima", "vacation")
+        assert "kan ikke læse datoen" in env.answer("lars", "netvaerk pause 12-13-2027")
+        assert "You have no pause at the moment" in env.answer("fatima", "vacation")
 
 
 def test_puls_with_a_mention_registers_the_talk(teams_env: TeamsEnv) -> None:
     env = teams_env
     anne = env.user("anne")
     with freeze_time("2027-03-01 09:00:00", tick=True):
-        _installed(env, "lars", "anne", "mette")
-        text = _answer(env, "lars", "puls @Anne Jensen 16-03-2027 10:00", mentions=[anne])
+        env.installed("lars", "anne", "mette")
+        text = env.answer("lars", "puls @Anne Jensen 16-03-2027 10:00", mentions=[anne])
         assert "tirsdag d. 16. marts 2027 kl. 10:00" in text
-        refused = _answer(env, "mette", "puls @Anne Jensen 2027-03-20", mentions=[anne])
+        refused = env.answer("mette", "puls @Anne Jensen 2027-03-20", mentions=[anne])
         assert "ikke din medarbejder" in refused
     with env.db.session() as s:
         [talk] = s.exec(select(PulsTalk)).all()
@@ -87,9 +69,9 @@ def test_puls_with_a_mention_registers_the_talk(teams_env: TeamsEnv) -> None:
 def test_tema_by_command_and_through_the_dialog(teams_env: TeamsEnv) -> None:
     env = teams_env
     with freeze_time("2027-04-12 09:00:00", tick=True):
-        _installed(env, "lars", "fatima")
-        assert "Tak for dit forslag" in _answer(env, "lars", "tema Klimasikring af skolerne")
-        offer = _answer(env, "fatima", "theme")
+        env.installed("lars", "fatima")
+        assert "Tak for dit forslag" in env.answer("lars", "tema Klimasikring af skolerne")
+        offer = env.answer("fatima", "theme")
         assert "Press the button" in offer
         fatima = env.user("fatima")
         assert env.platform.click(fatima, _button(env)).status == 200
@@ -98,7 +80,7 @@ def test_tema_by_command_and_through_the_dialog(teams_env: TeamsEnv) -> None:
             env.platform.submit_dialog(fatima, {"theme": "Communities for young people"}).status
             == 200
         )
-        _sent(env, count + 1)
+        env.wait_sends(count + 1)
         assert "Thank you for your proposal" in card_text(env.last_message_to("fatima"))
     with env.db.session() as s:
         texts = sorted(p.text for p in s.exec(select(ThemeProposal)).all())

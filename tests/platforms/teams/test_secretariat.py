@@ -10,31 +10,20 @@ from storage.models import Download, Person
 from tests.platforms.teams.conftest import PUBLIC_URL, TeamsEnv, card_text
 
 
-def _sent(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
-
-
-def _answer(env: TeamsEnv, name: str, text: str, sends: int = 1) -> str:
-    count = len(env.cloud.calls_to("send"))
-    assert env.platform.message(env.user(name), text).status == 200
-    _sent(env, count + sends)
-    return card_text(env.last_message_to(name))
-
-
 def test_the_menu_the_report_and_erasing_a_person(teams_env: TeamsEnv) -> None:
     env = teams_env
     env.install("ida")
-    _sent(env, 1)
-    menu = _answer(env, "ida", "sekretariat")
+    env.wait_sends(1)
+    menu = env.answer("ida", "sekretariat")
     assert "Hvad vil du gøre?" in menu
     ida = env.user("ida")
     # The report from the menu's button: a message and its download link.
     count = len(env.cloud.calls_to("send"))
     assert env.platform.click(ida, "Rapport (CSV)").status == 200
-    _sent(env, count + 2)
+    env.wait_sends(count + 2)
     assert f"{PUBLIC_URL}/download/" in str(env.last_message_to("ida").cards)
     # The same by command.
-    _answer(env, "ida", "rapport", sends=2)
+    env.answer("ida", "rapport", sends=2)
     with env.db.session() as s:
         downloads = s.exec(select(Download)).all()
         assert len(downloads) == 2 and {d.filename for d in downloads} == {"netvaerk-overblik.csv"}
@@ -49,7 +38,7 @@ def test_the_menu_the_report_and_erasing_a_person(teams_env: TeamsEnv) -> None:
     count = len(env.cloud.calls_to("send"))
     done = env.platform.submit_dialog(ida, {"confirm": "ole.uden@example.dk"})
     assert done.status == 200 and env.platform.last_dialog is None
-    _sent(env, count + 1)
+    env.wait_sends(count + 1)
     assert "Personoplysningerne er slettet" in card_text(env.last_message_to("ida"))
     with env.db.session() as s:
         assert s.get(Person, env.org.nomgr.id).email != "ole.uden@example.dk"  # type: ignore[union-attr]
@@ -59,10 +48,10 @@ def test_someone_else_is_refused_politely_in_their_language(teams_env: TeamsEnv)
     env = teams_env
     for count, name in enumerate(("anne", "fatima"), start=1):
         env.install(name)
-        _sent(env, count)
-    assert "forbeholdt Sekretariat for Netværksstrukturen" in _answer(env, "anne", "sekretariat")
-    assert "rapport" in _answer(env, "anne", "rapport").lower()
-    refused = _answer(env, "fatima", "report")
+        env.wait_sends(count)
+    assert "forbeholdt Sekretariat for Netværksstrukturen" in env.answer("anne", "sekretariat")
+    assert "rapport" in env.answer("anne", "rapport").lower()
+    refused = env.answer("fatima", "report")
     assert "is for the Secretariat for the Network Structure" in refused
     with env.db.session() as s:
         assert s.exec(select(Download)).all() == []

@@ -10,6 +10,7 @@ from typing import Any
 from freezegun import freeze_time
 from sqlmodel import select
 
+from emulator.microsoft.platform import card_inputs
 from storage.models import Department, Person
 from storage.showcase_models import ChannelPost, NetworkResult, Recognition, ResultStatus
 from tests.platforms.teams.conftest import TeamsEnv, card_text
@@ -20,10 +21,6 @@ RESULT = {
     "achieved": "Tre skybrudsveje er tegnet sammen med borgerne.",
     "meaning": "Vej og park kan bruge tegningerne i deres egne planer.",
 }
-
-
-def _sent(env: TeamsEnv, count: int) -> None:
-    env.cloud.wait_for("send", lambda _c: len(env.cloud.calls_to("send")) >= count, timeout=10)
 
 
 def _three_departments(env: TeamsEnv) -> dict[str, str]:
@@ -58,9 +55,9 @@ def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEn
     anne = env.user("anne")
     with freeze_time(MONDAY, tick=True):
         env.install("anne")
-        _sent(env, 1)
+        env.wait_sends(1)
         env.platform.message(anne, "resultat")
-        _sent(env, 2)
+        env.wait_sends(2)
         offer = env.last_message_to("anne")
         assert "Tryk på knappen" in card_text(offer)
         opened = env.platform.click(anne, "Del et netværksresultat", offer)
@@ -70,10 +67,10 @@ def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEn
         assert problems.status == 200
         dialog = env.platform.last_dialog
         assert dialog is not None
-        errors = {i["id"]: i.get("errorMessage") for i in _inputs(dialog)}
+        errors = {i["id"]: i.get("errorMessage") for i in card_inputs(dialog)}
         assert errors["achieved"] and errors["meaning"] and errors["link"]
         assert errors["title"] is None
-        assert any(i.get("value") == "Skybrudsplan" for i in _inputs(dialog))  # kept as typed
+        assert any(i.get("value") == "Skybrudsplan" for i in card_inputs(dialog))  # kept as typed
         preview = env.platform.submit_dialog(anne, {**RESULT, "link": ""})
         assert _dialog_title(preview) == "Forhåndsvisning"
         assert "Sådan ser opslaget ud" in card_text(
@@ -84,7 +81,7 @@ def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEn
             assert draft.status == ResultStatus.DRAFT
         shared = env.platform.submit_dialog(anne, {})
         assert shared.status == 200 and env.platform.last_dialog is None  # the dialog closed
-        _sent(env, 3)
+        env.wait_sends(3)
         told = card_text(env.last_message_to("anne"))
         assert "Dit resultat er delt" in told
         assert "Delt i kanalen for: By og Miljø, Kultur, Økonomi og Stab" in told
@@ -98,13 +95,13 @@ def test_a_result_from_the_dialog_with_its_errors_and_preview(teams_env: TeamsEn
 def _share(env: TeamsEnv, name: str) -> None:
     user = env.user(name)
     env.install(name)
-    _sent(env, 1)
+    env.wait_sends(1)
     env.platform.message(user, "resultat")
-    _sent(env, 2)
+    env.wait_sends(2)
     env.platform.click(user, "Del et netværksresultat")
     env.platform.submit_dialog(user, RESULT)
     env.platform.submit_dialog(user, {})
-    _sent(env, 3)
+    env.wait_sends(3)
 
 
 def test_posted_once_to_each_department_channel_and_recognised_in_place(
@@ -136,26 +133,9 @@ def test_result_command_in_english_and_a_refusal_for_someone_without_a_network(
 ) -> None:
     env = teams_env
     env.install("fatima")
-    _sent(env, 1)
+    env.wait_sends(1)
     env.platform.message(env.user("fatima"), "result")
-    _sent(env, 2)
+    env.wait_sends(2)
     text = card_text(env.last_message_to("fatima"))
     assert "You do not lead or join a network right now" in text
     assert env.cloud.messages_to(env.user("fatima"))[-1].cards[0].get("actions") is None
-
-
-def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input."):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
