@@ -47,6 +47,9 @@ class TeamsPlatform:
         self.timeout = timeout
         self._stranger = SigningKey()
         self.last_dialog: dict[str, Any] | None = None  # the card of the dialog last opened
+        # How the open dialog is submitted: a dialog's own invoke, or a message action's.
+        self._submit_name: str = "task/submit"
+        self._submit_context: str | None = None
 
     # -- tokens ---------------------------------------------------------------------------
 
@@ -239,6 +242,7 @@ class TeamsPlatform:
     def open_dialog(
         self, user: TeamsUser, data: Mapping[str, Any], reply_to: str | None = None
     ) -> BotResponse:
+        self._submit_name, self._submit_context = "task/submit", None
         response = self.invoke(
             user, "task/fetch", {"data": dict(data), "context": {"theme": "default"}}, reply_to
         )
@@ -247,6 +251,39 @@ class TeamsPlatform:
             if task.get("type") == "continue":
                 self.last_dialog = task["value"]["card"]["content"]
         return response
+
+    def message_action(
+        self, user: TeamsUser, command_id: str, channel: TeamsChannel, author: TeamsUser, html: str
+    ) -> BotResponse:
+        """`user` picks the app's message action `command_id` ("…" → the app) on a message
+        `author` wrote in `channel` (its body as Teams gives it, HTML): a
+        `composeExtension/fetchTask` invoke from the channel's conversation; the dialog it
+        opens is kept in `last_dialog`, and `submit_dialog` answers it as Teams does
+        (`composeExtension/submitAction`)."""
+        message_id = str(uuid.uuid4().int % 10**13)
+        value = {
+            "commandId": command_id,
+            "commandContext": "message",
+            "context": {"theme": "default"},
+            "messagePayload": {
+                "id": message_id,
+                "messageType": "message",
+                "from": {"user": {"id": author.aad_object_id, "displayName": author.name}},
+                "body": {"contentType": "html", "content": html},
+            },
+        }
+        conversation = f"{channel.id};messageid={message_id}"
+        response = self.invoke(user, "composeExtension/fetchTask", value, None, conversation)
+        self._submit_name, self._submit_context = "composeExtension/submitAction", command_id
+        self._keep_dialog(response)
+        return response
+
+    def _keep_dialog(self, response: BotResponse) -> None:
+        if response.status == 200:
+            task = (response.json() or {}).get("task") or {}
+            self.last_dialog = (
+                task["value"]["card"]["content"] if task.get("type") == "continue" else None
+            )
 
     def submit_dialog(self, user: TeamsUser, inputs: Mapping[str, Any]) -> BotResponse:
         """Fill the open dialog's inputs and press its submit button, as the Teams client does:
@@ -263,13 +300,13 @@ class TeamsPlatform:
         # Every input's value as it stands (its initial value unless `inputs` changes it).
         shown = {i["id"]: i["value"] for i in card_inputs(card) if "value" in i}
         data = {**dict(submit.get("data") or {}), **shown, **dict(inputs)}
-        response = self.invoke(user, "task/submit", {"data": data, "context": {"theme": "default"}})
-        if response.status == 200:
-            task = (response.json() or {}).get("task") or {}
-            if task.get("type") == "continue":
-                self.last_dialog = task["value"]["card"]["content"]
-            else:
-                self.last_dialog = None
+        value: dict[str, Any] = {"data": data, "context": {"theme": "default"}}
+        if self._submit_context is not None:  # a message action's dialog
+            value.update(commandId=self._submit_context, commandContext="message")
+        response = self.invoke(user, self._submit_name, value)
+        self._keep_dialog(response)
+        if self.last_dialog is None:
+            self._submit_name, self._submit_context = "task/submit", None
         return response
 
     def _find_action(

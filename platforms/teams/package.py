@@ -36,6 +36,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.core.actions import RESULT_SHORTCUT
 from bot.core.commands import HELP, Command, CommandTable
 from bot.core.i18n import Translator
 
@@ -177,7 +178,21 @@ def manifest(details: AppDetails, table: CommandTable) -> dict[str, Any]:
                 "commandLists": command_lists(table.commands, t),
             }
         ],
+        "composeExtensions": [{"botId": details.bot_id, "commands": [shortcut(t)]}],
         "validDomains": [urlsplit(details.url).hostname or details.url],
+    }
+
+
+def shortcut(t: Translator) -> dict[str, Any]:
+    """The message action "Del som netværksresultat" (Slack's message shortcut): it opens the
+    result dialog with the message's text (platforms/teams/handlers/showcase.py)."""
+    return {
+        "id": RESULT_SHORTCUT,
+        "type": "action",
+        "title": str(t("teams.shortcut.title")),
+        "description": str(t("teams.shortcut.description")),
+        "context": ["message"],
+        "fetchTask": True,
     }
 
 
@@ -190,6 +205,9 @@ def localization(table: CommandTable, language: str) -> dict[str, Any]:
             prefix = f"bots[0].commandLists[{i}].commands[{j}]"
             strings[f"{prefix}.title"] = entry["title"]
             strings[f"{prefix}.description"] = entry["description"]
+    action = shortcut(t)
+    strings["composeExtensions[0].commands[0].title"] = action["title"]
+    strings["composeExtensions[0].commands[0].description"] = action["description"]
     return strings
 
 

@@ -8,7 +8,8 @@ and dispatches itself, by the ids the neutral model already has:
   the card clicked becomes (a `ui.Message`, or a `Reply` in place) — the invoke response
   updates it in place — or a short reply told only to the person who clicked;
 - a dialog (`Action.Submit` asking for `task/fetch`) by `data.action` (`on_dialog`): the work
-  returns the neutral form, shown as a dialog;
+  returns the neutral form, shown as a dialog; a message action (`composeExtension/fetchTask`,
+  the twin of Slack's message shortcut) opens its dialog by its command id the same way;
 - a dialog's submission by its callback (`on_submit`): checked and stored before the answer,
   as on Slack — problems re-show the dialog with each error next to its field and what was
   typed, a new form is the dialog's next step (Slack's pushed view, e.g. a result's preview),
@@ -247,7 +248,10 @@ def install(
         activity = activity_json(ctx.activity)
         await before(deps, ctx, activity)
         request = new_request(deps, activity)
-        action = str(request.data.get("action") or "")
+        # A button's action id, or the command id of a message action (composeExtension/fetchTask)
+        action = str(
+            request.data.get("action") or (activity.get("value") or {}).get("commandId") or ""
+        )
         open_ = router.dialogs.get(action)
         if open_ is None:
             return await _stale(request, dialog_message)
@@ -301,6 +305,9 @@ def install(
     app.on_card_action(on_card_action)
     app.on_dialog_open(on_dialog_open)
     app.on_dialog_submit(on_dialog_submit)
+    # A message action's dialog (Slack's message shortcut) opens and submits like any other.
+    app.on_message_ext_open(on_dialog_open)
+    app.on_message_ext_submit(on_dialog_submit)
 
 
 def _invoke(body: dict[str, Any] | None) -> InvokeResponse[Any]:

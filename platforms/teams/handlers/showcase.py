@@ -3,19 +3,19 @@ follow-ups and the secretariat's "Prøv igen" — the twin of platforms/slack/ha
 on the same ShowcaseFlow. The result goes to every member department's channel through the chat
 port; *Anerkend* updates every posted copy in place (the flow's `update_all`).
 
-Slack's message shortcut "Del som netværksresultat" has no twin here: Teams would need a
-message extension for it; `resultat` and the button do the same without the quoted text.
+Slack's message shortcut "Del som netværksresultat" is a message action here (the app package's
+`composeExtensions`): it opens the same dialog with the message's text.
 """
 
 from __future__ import annotations
 
 from bot.core import actions, ui
 from bot.core.reply import Reply
-from bot.showcase import commands
+from bot.showcase import commands, messages
 from bot.showcase.flows import ShowcaseFlow
 from platforms.teams.handlers.context import TeamsRequest
 from platforms.teams.handlers.listeners import Router, on_click, on_command, on_dialog, on_submit
-from platforms.teams.handlers.support import chat_of, form_offer
+from platforms.teams.handlers.support import chat_of, form_offer, plain_text_of_html
 
 
 def flow_for(request: TeamsRequest) -> ShowcaseFlow:
@@ -32,6 +32,16 @@ def result_command(request: TeamsRequest) -> ui.Message:
 
 def result_form(request: TeamsRequest) -> ui.Form:
     return flow_for(request).result_form(request.actor.require_person())
+
+
+def shortcut(request: TeamsRequest) -> ui.Form:
+    """ "Del som netværksresultat" on a message (a message action): the dialog, with the
+    message's text in it and where it came from."""
+    payload = (request.activity.get("value") or {}).get("messagePayload") or {}
+    content = str((payload.get("body") or {}).get("content") or "")
+    text = plain_text_of_html(content)[: messages.SOURCE_TEXT_MAX]
+    origin = messages.FormOrigin(channel=request.conversation_id, ts=payload.get("id"))
+    return flow_for(request).result_form(request.actor.require_person(), text, origin)
 
 
 def preview(
@@ -77,6 +87,7 @@ def retry(request: TeamsRequest) -> Reply:
 def register(router: Router) -> None:
     on_command(router, commands.RESULT.slug, result_command)
     on_dialog(router, actions.RESULT_OPEN, result_form)
+    on_dialog(router, actions.RESULT_SHORTCUT, shortcut)
     on_dialog(router, actions.RESULT_FOLLOW_UP, follow_up_form)
     on_click(router, actions.RESULT_RECOGNISE, recognise)
     on_click(router, actions.RESULT_RETRY, retry)

@@ -1,5 +1,6 @@
 """What the Teams feature modules share beyond the framework (listeners.py): the chat port a
-flow talks through, a command that opens a form, and whom a command mentions.
+flow talks through, a command that opens a form, whom a command mentions, files sent as links,
+and a Teams message's text without its HTML.
 
 - Teams opens a dialog only from a button (`Action.Submit` asking for `task/fetch`), never from
   a message, so a command whose Slack twin opens a modal answers with a card whose one button
@@ -12,6 +13,8 @@ flow talks through, a command that opens a form, and whom a command mentions.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from bot.core import ui
@@ -57,3 +60,14 @@ def send_file(request: TeamsRequest, message: ui.Message, attachment: ui.Attachm
     chat = chat_of(request)
     chat.send(request.actor.user_id, message)
     chat.attach(request.actor.user_id, attachment)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<br\s*/?>|</p>|</div>|</li>", re.IGNORECASE)
+
+
+def plain_text_of_html(content: str) -> str:
+    """A Teams message's text as a person reads it: its HTML body without tags (paragraphs and
+    line breaks as new lines), entities decoded."""
+    text = _TAG.sub("", _BREAK.sub("\n", content))
+    return "\n".join(line.strip() for line in html.unescape(text).splitlines() if line.strip())

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from emulator.microsoft.platform import card_inputs
+from emulator.microsoft.records import TeamsChannel
 from storage.models import Department, Person
 from storage.showcase_models import ChannelPost, NetworkResult, Recognition, ResultStatus
 from tests.platforms.teams.conftest import TeamsEnv, card_text
@@ -23,7 +24,7 @@ RESULT = {
 }
 
 
-def _three_departments(env: TeamsEnv) -> dict[str, str]:
+def _three_departments(env: TeamsEnv) -> dict[str, TeamsChannel]:
     """Anne's network has members in three departments, each with its Teams channel."""
     channels = {}
     with env.db.session() as s:
@@ -34,7 +35,7 @@ def _three_departments(env: TeamsEnv) -> dict[str, str]:
         for department in (by, kultur, stab):
             channel = env.cloud.add_channel(department.name, members=env.users.values())
             department.channel, department.teams_channel = None, channel.id
-            channels[department.name] = channel.id
+            channels[department.name] = channel
             s.add(department)
         for person, department in ((env.org.soren, kultur), (env.org.mette, stab)):
             found = s.get(Person, person.id)
@@ -111,7 +112,7 @@ def test_posted_once_to_each_department_channel_and_recognised_in_place(
     channels = _three_departments(env)
     with freeze_time(MONDAY, tick=True):
         _share(env, "anne")
-        posts = {name: env.cloud.messages_in(channel) for name, channel in channels.items()}
+        posts = {name: env.cloud.messages_in(channel.id) for name, channel in channels.items()}
         assert all(len(found) == 1 for found in posts.values()), posts
         by = posts["By og Miljø"][0]
         assert "Skybrudsplan" in card_text(by) and "Anne Jensen" in card_text(by)
@@ -121,7 +122,7 @@ def test_posted_once_to_each_department_channel_and_recognised_in_place(
         again = env.platform.click(env.user("lars"), "👏 Anerkend", by).json()
         assert "allerede anerkendt" in again["value"]  # told only to Lars
     for name, channel in channels.items():
-        [copy] = env.cloud.messages_in(channel)
+        [copy] = env.cloud.messages_in(channel.id)
         assert copy.updates == 4, name  # every copy, in place, once per new recognition
         assert "Anerkendt af Lars og 3 andre" in card_text(copy)
     with env.db.session() as s:
@@ -139,3 +140,30 @@ def test_result_command_in_english_and_a_refusal_for_someone_without_a_network(
     text = card_text(env.last_message_to("fatima"))
     assert "You do not lead or join a network right now" in text
     assert env.cloud.messages_to(env.user("fatima"))[-1].cards[0].get("actions") is None
+
+
+def test_a_message_shared_as_a_result_by_the_message_action(teams_env: TeamsEnv) -> None:
+    """Slack's message shortcut in Teams: "…" on a message → "Del som netværksresultat" opens
+    the result dialog with the message's text; the result remembers where it came from."""
+    env = teams_env
+    channels = _three_departments(env)
+    soren, anne = env.user("soren"), env.user("anne")
+    channel = channels["Kultur"]
+    with freeze_time(MONDAY, tick=True):
+        env.installed("soren")
+        body = "<p>Vi har tegnet <b>tre skybrudsveje</b> &amp; delt dem</p><p>med borgerne.</p>"
+        opened = env.platform.message_action(soren, "share_as_result", channel, anne, body)
+        assert opened.status == 200 and _dialog_title(opened) == "Del et netværksresultat"
+        dialog = env.platform.last_dialog
+        assert dialog is not None
+        achieved = next(i for i in card_inputs(dialog) if i["id"] == "achieved")
+        assert achieved["value"] == "Vi har tegnet tre skybrudsveje & delt dem\nmed borgerne."
+        preview = env.platform.submit_dialog(soren, {"title": "Skybrudsveje", "meaning": "Meget."})
+        assert _dialog_title(preview) == "Forhåndsvisning"
+        env.platform.submit_dialog(soren, {})
+        assert env.platform.last_dialog is None
+        env.wait_sends(2)
+    with env.db.session() as s:
+        [result] = s.exec(select(NetworkResult)).all()
+        assert result.status == ResultStatus.PUBLISHED
+        assert result.source_channel and result.source_channel.startswith(channel.id)
