@@ -89,15 +89,23 @@ class TeamsSide:
         asks for task/fetch → the dialog opens."""
         user = self.users[person_id]
         data = dict(action.get("data") or {})
+        # From the conversation the card is in (a channel's, or the 1:1 chat), as Teams sends it.
+        clicked = self.cloud.activity(activity_id)
+        where = clicked.conversation_id if clicked else None
         if action.get("type") == "Action.Execute":
             value = {
                 "action": {"type": "Action.Execute", "verb": action.get("verb"), "data": data},
                 "trigger": "manual",
             }
-            return self._platform().invoke(user, "adaptiveCard/action", value, activity_id).status
+            invoke = self._platform().invoke
+            return invoke(user, "adaptiveCard/action", value, activity_id, where).status
         if (data.get("msteams") or {}).get("type") == "task/fetch":
             answer = self._platform().invoke(
-                user, "task/fetch", {"data": data, "context": {"theme": "default"}}, activity_id
+                user,
+                "task/fetch",
+                {"data": data, "context": {"theme": "default"}},
+                activity_id,
+                where,
             )
             self._show(person_id, answer.json() if answer.status == 200 else None)
             return answer.status
