@@ -10,7 +10,6 @@ each person was sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
+from emulator.microsoft.platform import card_inputs
 from storage.models import Conversation, ConversationStatus
 from tests.e2e.conftest import SlackEnv
 from tests.e2e.helpers import buttons, settle, text_of, wait_dm
@@ -75,9 +75,7 @@ class TeamsDriver:
         self.env.wait_message(who, "Tryk på knappen")
         assert platform.click(user, "Book samtalen").status == 200
         dialog: Any = platform.last_dialog
-        pair = next(
-            node for node in _walk(dialog) if node.get("id") == "pair" and "choices" in node
-        )
+        pair = next(node for node in card_inputs(dialog) if node["id"] == "pair")
         assert platform.submit_dialog(user, {"pair": pair["value"], **inputs}).status == 200
         assert platform.last_dialog is None, "the dialog closes"
 
@@ -87,16 +85,6 @@ class TeamsDriver:
     def press(self, who: str, message_containing: str, label: str) -> None:
         message = self.env.wait_message(who, message_containing)
         assert self.env.platform.click(self.env.user(who), label, message).status == 200
-
-
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
 
 
 def _script(driver: Driver) -> None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import waitress
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from waitress.server import BaseWSGIServer
 
 from bot.core.settings import Settings
@@ -168,3 +168,19 @@ def page(browser: Browser, served: Served) -> Iterator[Page]:
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"playground-{name}.png"))
+
+
+def be(page: Page, name: str) -> None:
+    """Choose who you are in the page."""
+    select = page.get_by_label("Du er")
+    value = select.locator("option", has_text=name).get_attribute("value")
+    assert value
+    select.select_option(value)
+    expect(page.locator("#who-desc")).not_to_be_empty()
+
+
+def write(page: Page, text: str) -> None:
+    """Write in the composer and send (a command, or a message)."""
+    composer = page.get_by_label("Skriv en besked eller en kommando")
+    composer.fill(text)
+    composer.press("Enter")

@@ -12,23 +12,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.playground.conftest import WAIT_MS, shot
+from tests.playground.conftest import WAIT_MS, be, shot, write
 
 pytestmark = pytest.mark.browser
-
-
-def _be(page: Page, name: str) -> None:
-    select = page.get_by_label("Du er")
-    value = select.locator("option", has_text=name).get_attribute("value")
-    assert value
-    select.select_option(value)
-    expect(page.locator("#who-desc")).not_to_be_empty()
-
-
-def _command(page: Page, text: str) -> None:
-    composer = page.get_by_label("Skriv en besked eller en kommando")
-    composer.fill(text)
-    composer.press("Enter")
 
 
 def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> None:
@@ -38,7 +24,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     expect(messages).to_contain_text("Klimaklar by", timeout=WAIT_MS)
 
     # 1. As the network leader, book the conversation.
-    _command(page, "/netvaerk book")
+    write(page, "/netvaerk book")
     dialog = page.get_by_role("dialog", name="Book samtalen")
     expect(dialog).to_be_visible(timeout=WAIT_MS)
     expect(dialog.get_by_label("Samtale med")).to_contain_text("Jens Mortensen")
@@ -57,7 +43,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     expect(messages).to_contain_text("Dit forslag er sendt til Jens Mortensen", timeout=WAIT_MS)
 
     # 2. As the personnel leader, accept one of the times.
-    _be(page, "Jens Mortensen")
+    be(page, "Jens Mortensen")
     expect(page.locator("#who-desc")).to_have_text("personaleleder")
     expect(messages).to_contain_text("Invitation til samtale", timeout=WAIT_MS)
     shot(page, "3-invitation")
@@ -87,7 +73,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     shot(page, "5-reflection")
 
     # The network leader got hers too, on the same day.
-    _be(page, "Sofie Lund")
+    be(page, "Sofie Lund")
     expect(messages.locator("article", has_text="Forbered dig til samtalen")).to_have_count(
         1, timeout=WAIT_MS
     )
@@ -95,7 +81,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     # 4. As Sofie, share a result: the form, the preview, then the post in the department
     #    channel; Jens, her personnel leader, recognises it there.
     page.get_by_role("button", name="Beskeder", exact=True).click()
-    _command(page, "/netvaerk resultat")
+    write(page, "/netvaerk resultat")
     form = page.get_by_role("dialog", name="Del et netværksresultat")
     expect(form).to_be_visible(timeout=WAIT_MS)
     form.get_by_label("Overskrift").fill("Skybrudsplan for Hyldagerparken")
@@ -109,7 +95,7 @@ def test_book_accept_and_the_reflection_arrives_on_the_right_day(page: Page) -> 
     preview.get_by_role("button", name="Del resultatet").click()
     expect(preview).to_be_hidden(timeout=WAIT_MS)
     expect(messages).to_contain_text("Dit resultat er delt", timeout=WAIT_MS)
-    _be(page, "Jens Mortensen")
+    be(page, "Jens Mortensen")
     page.get_by_role("button", name=re.compile(r"^# by-miljoe-teknik")).click()
     post = messages.locator("article", has_text="Skybrudsplan for Hyldagerparken")
     expect(post).to_have_count(1, timeout=WAIT_MS)
@@ -130,7 +116,7 @@ def test_keyboard_only_home_tab_and_english(page: Page) -> None:
     expect(page.locator("#home")).to_be_visible()
     shot(page, "6-home")
     page.get_by_role("button", name="Beskeder", exact=True).click()
-    _command(page, "/netvaerk book")
+    write(page, "/netvaerk book")
     dialog = page.get_by_role("dialog", name="Book samtalen")
     expect(dialog).to_be_visible(timeout=WAIT_MS)
     expect(dialog.get_by_label("Samtale med")).to_be_focused()

@@ -11,15 +11,9 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.playground.conftest import ARTIFACTS, WAIT_MS, shot
+from tests.playground.conftest import ARTIFACTS, WAIT_MS, be, shot, write
 
 pytestmark = pytest.mark.browser
-
-
-def _write(page: Page, text: str) -> None:
-    composer = page.get_by_label("Skriv en besked eller en kommando")
-    composer.fill(text)
-    composer.press("Enter")
 
 
 def test_the_teams_view_shows_the_bots_cards_and_switches_back(page: Page) -> None:
@@ -32,7 +26,7 @@ def test_the_teams_view_shows_the_bots_cards_and_switches_back(page: Page) -> No
     expect(card).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("button", name="Hjem", exact=True)).to_be_hidden()
 
-    _write(page, "hjælp")
+    write(page, "hjælp")
     expect(messages.locator(".from-person")).to_contain_text("hjælp", timeout=WAIT_MS)
     help_card = messages.locator(".adaptive-card", has_text="hjælper dig")
     expect(help_card).to_be_visible(timeout=WAIT_MS)
@@ -46,21 +40,13 @@ def test_the_teams_view_shows_the_bots_cards_and_switches_back(page: Page) -> No
     expect(messages.locator(".adaptive-card")).to_have_count(0)
 
 
-def _be(page: Page, name: str) -> None:
-    select = page.get_by_label("Du er")
-    value = select.locator("option", has_text=name).get_attribute("value")
-    assert value
-    select.select_option(value)
-    expect(page.locator("#who-desc")).not_to_be_empty()
-
-
 def test_booking_in_teams_a_dialog_with_its_errors_then_accepted_in_place(page: Page) -> None:
     messages = page.locator("#messages")
     page.get_by_role("button", name="Vis i Teams").click()
     expect(page.locator("body")).to_have_class("teams", timeout=WAIT_MS)
 
     # A command is a plain message; its card's button opens the booking dialog (task/fetch).
-    _write(page, "book")
+    write(page, "book")
     messages.get_by_role("button", name="Book samtalen").last.click()
     dialog = page.get_by_role("dialog", name="Book samtalen")
     expect(dialog).to_be_visible(timeout=WAIT_MS)
@@ -79,7 +65,7 @@ def test_booking_in_teams_a_dialog_with_its_errors_then_accepted_in_place(page: 
     expect(messages).to_contain_text("Dit forslag er sendt til Jens Mortensen", timeout=WAIT_MS)
 
     # The personnel leader gets the invitation in Teams and accepts with Action.Execute.
-    _be(page, "Jens Mortensen")
+    be(page, "Jens Mortensen")
     invitation = messages.locator(".adaptive-card", has_text="Invitation til samtale").last
     expect(invitation).to_be_visible(timeout=WAIT_MS)
     shot(page, "teams-invitation")
