@@ -50,7 +50,7 @@ def register(app: App, deps: Deps) -> listeners.Router:
         app,
         deps,
         router,
-        before=members.learn,
+        before=members.Learner(),
         message=command.on_message,
         installed=home.on_installed,
     )
