@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-tick bench-import bench-calendar clean
+.PHONY: run test lint bench bench-tick bench-import bench-teams bench-calendar clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-import: $(STAMP)
 
 bench-calendar: $(STAMP)
 	$(BIN)/python bench/outlook_calendar.py
+
+bench-teams: $(STAMP)
+	$(BIN)/python bench/teams.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
