@@ -7,21 +7,19 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
 
-from bot.core.due import Due
 from emulator import SlackWebAPI
 from platforms.slack.chat import SlackChat, make_delivery_client
 from schedules.delivery import Delivery, DeliveryStats
-from schedules.outbox import insert_dues
 from schedules.planner import plan
 from storage.db import Database
 from storage.models import Person
 from storage.scheduling_models import OutboxStatus
+from tests.delivery_support import outbox_ids_posted, queue_theme_invites
 from tests.schedule_support import TOKEN, build_org, cph, make_deps, only_scheduler_rules, outbox  # noqa: F401
 from tests.slack_ids import link_slack, slack_id
 
@@ -57,21 +55,7 @@ def test_two_workers_racing_on_one_outbox_send_each_message_once(
     # Small batches, so the two workers take turns claiming.
     deps = make_deps(db, api.api_url, "[delivery]\nbatch_size = 10\n", tmp_path)
     people = _people(db, api)
-    dues = [
-        Due(
-            key=f"race:{person.id}:{n}",
-            kind="theme_invite",
-            subject=f"theme:2027-05-0{n + 1}",
-            due_on=date(2027, 3, 1),
-            recipient_id=person.id,
-            payload={"deadline": f"2027-05-0{n + 1}"},
-        )
-        for person in people
-        for n in range(2)
-    ]
-    with db.session() as s:
-        insert_dues(s, dues, cph(2027, 3, 1, 8), deps.calendar, "Europe/Copenhagen")
-        s.commit()
+    queue_theme_invites(db, deps, people, per_person=2)
     results: dict[str, DeliveryStats] = {}
     start = threading.Barrier(2)
 
@@ -90,12 +74,7 @@ def test_two_workers_racing_on_one_outbox_send_each_message_once(
             thread.join(timeout=60)
     rows = outbox(db)
     assert all(row.status == OutboxStatus.SENT for row in rows), Counter(r.status for r in rows)
-    posted = Counter(
-        m["metadata"]["event_payload"]["outbox_id"]
-        for _c, m in api.message_log()
-        if "metadata" in m
-    )
-    assert posted == Counter({str(row.id): 1 for row in rows})
+    assert outbox_ids_posted(api) == Counter({str(row.id): 1 for row in rows})
     assert sum(r.sent for r in results.values()) == len(rows) == 2 * PEOPLE
     assert all(r.sent > 0 for r in results.values()), results  # both did share the work
 
