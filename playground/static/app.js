@@ -36,22 +36,7 @@
     return text;
   }
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (value === true) node.setAttribute(key, "");
-      else node.setAttribute(key, String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
+  const { el } = window.NetvaerkDom;
 
   function nextId(prefix) {
     page.uid += 1;
@@ -706,6 +691,7 @@
     else $("main").focus();
   }
 
+  /* A dialog's frame: its title, the close button, Escape to close, Tab kept inside. */
   function modalFrame(title, body, onClose) {
     const titleId = nextId("modal-title");
     const x = el("button", { type: "button", class: "modal-x", "aria-label": tr("modal.close") }, "×");
@@ -774,7 +760,6 @@
       page.modal.errors = {};
     }
     page.modal.hash = JSON.stringify([view, page.modal.errors]);
-    const titleId = nextId("modal-title");
     const form = el("form", { class: "modal-body", novalidate: true });
     form.append(renderBlocks(view.blocks, {
       where: { view_id: view.id }, drafts: page.modal.drafts, errors: page.modal.errors,
@@ -786,12 +771,7 @@
       view.submit ? el("button", { type: "submit", class: "btn btn-primary", text: plain(view.submit) }) : null);
     form.append(footer);
     form.addEventListener("submit", (event) => { event.preventDefault(); submitModal(form, view); });
-    const x = el("button", { type: "button", class: "modal-x", "aria-label": tr("modal.close") }, "×");
-    x.addEventListener("click", closeModal);
-    const dialog = el("div", { class: "modal", role: "dialog", "aria-modal": "true", "aria-labelledby": titleId },
-      el("header", { class: "modal-head" }, el("h2", { id: titleId, text: plain(view.title) }), x),
-      form);
-    dialog.addEventListener("keydown", trapFocus);
+    const { dialog, x } = modalFrame(plain(view.title), form, closeModal);
     const active = document.activeElement;
     const activeBlock = active && active.closest ? active.closest("[data-block-id]") : null;
     root.replaceChildren(el("div", { class: "backdrop" }, dialog));
@@ -809,7 +789,6 @@
   }
 
   function trapFocus(event) {
-    if (event.key === "Escape") { event.preventDefault(); closeModal(); return; }
     if (event.key !== "Tab") return;
     const focusable = [...event.currentTarget.querySelectorAll("button, input, select, textarea, a[href]")]
       .filter((node) => !node.disabled && node.offsetParent !== null);
