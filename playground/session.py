@@ -356,12 +356,7 @@ class PlaygroundSession:
 
         settings = self.base.model_copy(
             update={
-                "teams_client_id": cloud.app_id,
-                "teams_client_secret": cloud.app_secret,
-                "teams_tenant_id": cloud.tenant_id,
-                "teams_service_url": cloud.service_url,
-                "teams_login_url": cloud.login_url,
-                "teams_openid_metadata_url": cloud.openid_metadata_url,
+                **cloud.teams_settings(),
                 "slack_bot_token": TOKEN,
                 "slack_signing_secret": secrets.token_hex(16),
                 "slack_app_token": None,

@@ -33,12 +33,7 @@ def teams_only(cloud: MicrosoftCloud, db: Database, **changes: object) -> Settin
         "slack_signing_secret": None,
         "slack_app_token": None,
         "database_url": db.url,
-        "teams_client_id": cloud.app_id,
-        "teams_client_secret": cloud.app_secret,
-        "teams_tenant_id": cloud.tenant_id,
-        "teams_service_url": cloud.service_url,
-        "teams_login_url": cloud.login_url,
-        "teams_openid_metadata_url": cloud.openid_metadata_url,
+        **cloud.teams_settings(),
     }
     values.update(changes)
     return Settings(**values)  # type: ignore[arg-type]

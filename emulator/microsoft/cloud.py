@@ -181,6 +181,15 @@ class MicrosoftCloud:
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
         }
 
+    def teams_settings(self) -> dict[str, str]:
+        """The bot's `TEAMS_*` settings for this cloud, by Settings field name (no CA: that is
+        the process's trust, `environment()`)."""
+        return {
+            key.lower(): value
+            for key, value in self.environment().items()
+            if key.startswith("TEAMS_")
+        }
+
     # -- the tenant ---------------------------------------------------------------------
 
     def add_user(self, name: str, email: str, **fields: Any) -> TeamsUser:

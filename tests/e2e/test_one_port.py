@@ -49,15 +49,7 @@ def both(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Both]:
         for key, value in cloud.environment().items():
             monkeypatch.setenv(key, value)  # the CA for httpx; the TEAMS_* for the record
         api.add_user(slack_id(org.lars), org.lars.email, org.lars.name)
-        teams = {
-            "teams_client_id": cloud.app_id,
-            "teams_client_secret": cloud.app_secret,
-            "teams_tenant_id": cloud.tenant_id,
-            "teams_service_url": cloud.service_url,
-            "teams_login_url": cloud.login_url,
-            "teams_openid_metadata_url": cloud.openid_metadata_url,
-        }
-        settings = settings_for(api, db).model_copy(update=teams)
+        settings = settings_for(api, db).model_copy(update=cloud.teams_settings())
         assert settings.teams_configured
         alice = cloud.add_user(org.lars.name, org.lars.email)
         try:

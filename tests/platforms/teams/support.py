@@ -52,18 +52,7 @@ def on_teams(
 
 
 def teams_deps(db: Database, cloud: MicrosoftCloud) -> Deps:
-    return make_deps(db, **teams_settings(cloud))
-
-
-def teams_settings(cloud: MicrosoftCloud) -> dict[str, Any]:
-    return {
-        "teams_client_id": cloud.app_id,
-        "teams_client_secret": cloud.app_secret,
-        "teams_tenant_id": cloud.tenant_id,
-        "teams_service_url": cloud.service_url,
-        "teams_login_url": cloud.login_url,
-        "teams_openid_metadata_url": cloud.openid_metadata_url,
-    }
+    return make_deps(db, **cloud.teams_settings())
 
 
 def teams_chat(deps: Deps) -> TeamsChat:

@@ -20,7 +20,7 @@ from platforms.teams.downloads import LIFETIME, make_downloads
 from storage.db import Database
 from storage.models import Download
 from tests.delivery_support import MONDAY
-from tests.platforms.teams.support import on_teams, teams_settings
+from tests.platforms.teams.support import on_teams
 from tests.schedule_support import Org, make_deps
 
 INVITATION = ui.Attachment(
@@ -31,7 +31,7 @@ INVITATION = ui.Attachment(
 def test_a_file_after_a_message_is_a_signed_expiring_link_the_bot_serves(
     db: Database, cloud: MicrosoftCloud, org: Org
 ) -> None:
-    settings = {**teams_settings(cloud), "netvaerk_public_url": "https://netvaerk.example.dk/"}
+    settings = {**cloud.teams_settings(), "netvaerk_public_url": "https://netvaerk.example.dk/"}
     deps = make_deps(db, slack_bot_token=None, **settings)
     port = build_transport(deps)
     assert isinstance(port, TeamsChat)
@@ -72,7 +72,7 @@ def test_a_file_after_a_message_is_a_signed_expiring_link_the_bot_serves(
 def test_without_a_public_address_a_file_is_a_permanent_failure_not_a_broken_link(
     db: Database, cloud: MicrosoftCloud, org: Org
 ) -> None:
-    deps = make_deps(db, slack_bot_token=None, **teams_settings(cloud))
+    deps = make_deps(db, slack_bot_token=None, **cloud.teams_settings())
     port = build_transport(deps)
     assert isinstance(port, TeamsChat)
     users = on_teams(db, cloud, [org.anne], known=True)

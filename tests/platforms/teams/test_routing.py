@@ -35,7 +35,6 @@ from tests.platforms.teams.support import (
     run,
     teams_chat,
     teams_deps,
-    teams_settings,
 )
 from tests.schedule_support import (  # noqa: F401  (a fixture)
     TOKEN,
@@ -125,7 +124,7 @@ def test_a_result_is_posted_once_to_each_of_three_department_teams_channels(
 def test_a_department_on_both_platforms_gets_one_post_in_each(
     db: Database, cloud: MicrosoftCloud, slack: SlackWebAPI, org: Org
 ) -> None:
-    deps = make_deps(db, slack.api_url, **teams_settings(cloud))
+    deps = make_deps(db, slack.api_url, **cloud.teams_settings())
     teams_channel = cloud.add_channel("By og Miljø")
     _departments(
         db,
@@ -159,7 +158,7 @@ def test_a_department_on_both_platforms_gets_one_post_in_each(
 def test_a_person_on_both_platforms_hears_on_the_one_last_seen_only(
     db: Database, cloud: MicrosoftCloud, slack: SlackWebAPI, org: Org
 ) -> None:
-    deps = make_deps(db, slack.api_url, **teams_settings(cloud))
+    deps = make_deps(db, slack.api_url, **cloud.teams_settings())
     for person in (org.anne, org.soren):
         slack.add_user(slack_id(person), person.email, person.name)
     # Both have Slack ids (from the import); Søren is then seen on Teams, which is newer.
